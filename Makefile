@@ -1,0 +1,57 @@
+# icon_pagerduty: every task a developer or CI runs. Only Python 3.10+ and make are assumed.
+NAME    := $(shell sed -n 's/^name: *//p' plugin.spec.yaml)
+VENDOR  := $(shell sed -n 's/^vendor: *//p' plugin.spec.yaml)
+VERSION := $(shell sed -n 's/^version: *//p' plugin.spec.yaml)
+IMAGE   := $(VENDOR)/$(NAME)
+
+PYTHON  ?= python3
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+PORT    ?= 10001
+
+.PHONY: install demo test check lint generate sim http bench image export clean
+
+install: $(STAMP)
+
+# Reinstall when the dependency list changes; compat mode keeps start-up free of import hooks.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --config-settings editable_mode=compat -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(PY) bin/demo
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+check: $(STAMP) lint
+	$(PY) -m actionkit generate --check
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/hadolint Dockerfile
+
+generate: $(STAMP)
+	$(PY) -m actionkit generate
+
+sim: $(STAMP)
+	$(PY) -m pagerduty_sim --seed demo --port 8765
+
+http: $(STAMP)
+	$(PY) bin/icon_pagerduty http --port $(PORT)
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+image:
+	docker build --pull -t $(IMAGE):$(VERSION) -t $(IMAGE):latest .
+
+export: image
+	docker save $(IMAGE):$(VERSION) | gzip > $(VENDOR)_$(NAME)_$(VERSION).tar
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,1 @@
+"""The PagerDuty plugin: spec-generated schemas, hand-written actions, one shared client."""
