@@ -16,7 +16,8 @@ class CreateUser(Action[Input, Output]):
         if not EMAIL.fullmatch(inp.email) or not 6 <= len(inp.email) <= 100:
             raise InputError(
                 f"input.email: {inp.email!r} is not a valid email address.",
-                "Set email to the new user's address, such as ada.lovelace@example.com (6 to 100 characters).",
+                "Set email to the new user's address, such as ada.lovelace@example.com "
+                "(6 to 100 characters).",
             )
         fields = {
             "type": "user",
