@@ -1,0 +1,66 @@
+"""The PagerDuty clients: ``RestClient`` (REST API v2) and ``EventsClient`` (Events API), with their errors.
+
+Every error is a ``PagerDutyError`` and also the actionkit error of its kind (see ``errors``).
+"""
+
+from .errors import (
+    BadRequest,
+    Forbidden,
+    HostNotAllowed,
+    InvalidConfig,
+    InvalidInput,
+    MissingAbility,
+    MissingFrom,
+    NotFound,
+    OutcomeUnknown,
+    PagerDutyError,
+    RateLimited,
+    Redirected,
+    Rejected,
+    ServerError,
+    TooManyResults,
+    Unauthorized,
+    UnexpectedResponse,
+    Unreachable,
+    error_from_response,
+    mask,
+)
+from .events import EVENTS_URL, EventsClient
+from .http import encode_params
+from .rest import REST_URL, RestClient
+from .retry import NO_RETRY, RetryPolicy
+
+EU_EVENTS_URL = "https://events.eu.pagerduty.com"
+EU_REST_URL = "https://api.eu.pagerduty.com"
+
+__all__ = [
+    "BadRequest",
+    "EU_EVENTS_URL",
+    "EU_REST_URL",
+    "EVENTS_URL",
+    "EventsClient",
+    "Forbidden",
+    "HostNotAllowed",
+    "InvalidConfig",
+    "InvalidInput",
+    "MissingAbility",
+    "MissingFrom",
+    "NO_RETRY",
+    "NotFound",
+    "OutcomeUnknown",
+    "PagerDutyError",
+    "REST_URL",
+    "RateLimited",
+    "Redirected",
+    "Rejected",
+    "RestClient",
+    "RetryPolicy",
+    "ServerError",
+    "TooManyResults",
+    "Unauthorized",
+    "UnexpectedResponse",
+    "Unreachable",
+    "encode_params",
+    "error_from_response",
+    "mask",
+]
