@@ -110,16 +110,16 @@ class NoAuth(AuthBase):
 def check_base_url(base_url: str, field_name: str) -> str:
     """The base URL without a trailing slash; HTTPS required except on this machine (the simulator)."""
     parts = urlsplit(base_url or "")
-    local = parts.hostname in LOCAL_HOSTS
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise InvalidConfig(f"The connection field `{field_name}` must be an https:// URL, got {base_url!r}.")
-    if parts.scheme == "http" and not local:
-        raise InvalidConfig(f"The connection field `{field_name}` must use https:// (got {base_url!r}).")
     if parts.username or parts.password or parts.query or parts.fragment:
+        # Checked first so a URL holding a password is never echoed.
         raise InvalidConfig(
-            f"The connection field `{field_name}` must be a plain base URL without credentials, query or "
+            f"The connection field `{field_name}` must be a plain base URL, without credentials, query or "
             "fragment."
         )
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise InvalidConfig(f"The connection field `{field_name}` must be an https:// URL; got {base_url!r}.")
+    if parts.scheme == "http" and parts.hostname not in LOCAL_HOSTS:
+        raise InvalidConfig(f"The connection field `{field_name}` must use https://; got {base_url!r}.")
     return base_url.rstrip("/")
 
 
