@@ -21,7 +21,7 @@ from .errors import (
     UnexpectedResponse,
     mask,
 )
-from .http import HttpCore, Timeout, TokenAuth, default_user_agent
+from .http import HttpCore, Timeout, TokenAuth, default_user_agent, log
 from .retry import RetryPolicy
 
 REST_URL = "https://api.pagerduty.com"
@@ -140,11 +140,11 @@ class RestClient:
         ``more`` is false or missing. Before a request would pass PagerDuty's 10,000 ceiling it
         raises ``TooManyResults`` (after yielding the first 10,000 items).
         """
+        shown = self._http.shown_path("GET", path)
         offset = 0
         while True:
             page_size = min(limit, OFFSET_CEILING - offset)
             if page_size <= 0:
-                shown = self._http.shown_path("GET", path)
                 raise TooManyResults(
                     f"GET {shown}: listing stopped at {OFFSET_CEILING:,} results, the most PagerDuty returns "
                     "for one listing",
@@ -157,7 +157,10 @@ class RestClient:
             if not isinstance(items, list):
                 raise self._unexpected("GET", path, f"`{key}` is not a list")
             yield from items
-            if not body.get("more"):
+            if "more" not in body:
+                log.warning("GET %s: the page has no `more`; the listing ends here", shown)
+                return
+            if not body["more"]:
                 return
             if not items:
                 raise self._unexpected("GET", path, "`more` is true but the page is empty")
