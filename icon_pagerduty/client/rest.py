@@ -70,8 +70,11 @@ class RestClient:
                 "The connection field `api_key` is empty or contains spaces or control characters.",
                 "Paste the PagerDuty REST API key again, without surrounding spaces.",
             )
-        if from_email:
-            check_email(from_email, "from_email (connection)")
+        if from_email and not EMAIL.match(from_email):
+            raise InvalidConfig(
+                "The connection field `from_email` must be the email address of a PagerDuty user; "
+                f"got {from_email!r}."
+            )
         self.from_email = from_email or None
         self.masked_key = mask(api_key)
         self._kind: str | None = None
@@ -215,7 +218,7 @@ class RestClient:
             return None
         raise MissingFrom(
             "This API key is account-level, so PagerDuty needs the email of the user to act as (the From "
-            "header), and none was given",
+            "header), and none was given.",
             "Set the action input `from_email`, or the connection field `from_email`, to the email address "
             "of a PagerDuty user.",
         )
