@@ -1,0 +1,173 @@
+"""The plugin's command line (reference §2): ``<entry> [--debug] [--version] <command>``.
+
+``run`` and ``test`` read one message on stdin and write exactly one JSON envelope, ending in a
+newline, on stdout (trigger events before it, one per line); everything logged goes into the
+envelope, and with ``--debug`` also to stderr. Exit codes: 0 ok, 1 the step failed (the error
+envelope is on stdout, a one-line diagnostic on stderr), 2 usage error.
+
+Each command imports only what it needs: ``info`` and ``sample`` read the generated manifest and
+schemas; ``run`` adds the runtime; only ``http`` loads the server stack.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from typing import Any
+
+import click
+
+__all__ = ["run_cli", "build_cli"]
+
+KINDS = ("task", "trigger", "action")  # the lookup order of ``sample`` (reference §2)
+LABEL_WIDTH = 13
+
+
+def run_cli(package: str, argv: list[str] | None = None) -> None:
+    """Run the CLI of plugin ``package`` (``sys.argv[1:]`` by default); exits the process."""
+    build_cli(package).main(args=argv, prog_name=package, standalone_mode=True)
+
+
+def build_cli(package: str) -> click.Group:
+    """The click group of plugin ``package``; ``run_cli`` is what entry programs call."""
+
+    def manifest() -> Any:
+        return importlib.import_module(f"{package}.manifest")
+
+    def show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+        if value and not ctx.resilient_parsing:
+            click.echo(manifest().PLUGIN["version"])
+            ctx.exit(0)
+
+    @click.group(
+        invoke_without_command=True,
+        context_settings={"help_option_names": ["-h", "--help"]},
+        help=f"The {package} plugin: actions and triggers speaking the InsightConnect plugin protocol.",
+    )
+    @click.option("--debug", is_flag=True, help="Capture logs at DEBUG and mirror them to stderr.")
+    @click.option(
+        "--version", is_flag=True, expose_value=False, is_eager=True, callback=show_version,
+        help="Print the plugin version and exit.",
+    )
+    @click.pass_context
+    def cli(ctx: click.Context, debug: bool) -> None:
+        ctx.obj = {"debug": debug}
+        if ctx.invoked_subcommand is None:
+            click.echo(ctx.get_help())
+            ctx.exit(0)
+
+    @cli.command(help="Run the component named in the message read from stdin.")
+    @click.pass_context
+    def run(ctx: click.Context) -> None:
+        ctx.exit(_serve(package, test=False, debug=ctx.obj["debug"]))
+
+    @cli.command(help="Test the connection (else the component) of the message read from stdin.")
+    @click.pass_context
+    def test(ctx: click.Context) -> None:
+        ctx.exit(_serve(package, test=True, debug=ctx.obj["debug"]))
+
+    @cli.command(help="Describe the plugin and its components.")
+    @click.option("--json", "as_json", is_flag=True, help="Print JSON for machines instead of text.")
+    def info(as_json: bool) -> None:
+        data = manifest()
+        if as_json:
+            click.echo(json.dumps(_info_json(data), indent=2))
+        else:
+            click.echo(_info_text(data))
+
+    @cli.command(help="Print a valid start message for the component NAME.")
+    @click.argument("name")
+    @click.pass_context
+    def sample(ctx: click.Context, name: str) -> None:
+        data = manifest()
+        for kind in KINDS:
+            if name in (getattr(data, f"{kind.upper()}S", None) or {}):
+                click.echo(json.dumps(_sample(package, data, kind, name)), nl=False)
+                return
+        names = [n for kind in KINDS for n in (getattr(data, f"{kind.upper()}S", None) or {})]
+        click.echo(f"Error: no component named '{name}'; choose one of: {', '.join(names)}.", err=True)
+        ctx.exit(1)
+
+    @cli.command(help="Serve the plugin over HTTP (reference §4).")
+    @click.option("--port", type=int, default=10001, show_default=True, help="Port, bound on 0.0.0.0.")
+    @click.option("--process_workers", type=int, default=1, show_default=True, help="Worker processes.")
+    @click.option("--threads_per_worker", type=int, default=4, show_default=True, help="Threads per worker.")
+    @click.option("--worker_class", type=click.Choice(["sync", "gevent"]), default="sync", show_default=True)
+    @click.option("--worker_connections", type=int, default=200, show_default=True, help="For gevent.")
+    @click.option("--graceful_timeout", type=int, default=30, show_default=True, help="Seconds at shutdown.")
+    @click.pass_context
+    def http(ctx: click.Context, **settings: Any) -> None:
+        from actionkit.runtime import Plugin  # noqa: PLC0415
+        from actionkit.server import serve  # noqa: PLC0415  (the server stack, only for this command)
+
+        serve(Plugin.load(package), debug=ctx.obj["debug"], **settings)
+
+    return cli
+
+
+def _serve(package: str, *, test: bool, debug: bool) -> int:
+    """``run``/``test``: one message in, one envelope out; returns the exit code."""
+    from actionkit.errors import InternalError  # noqa: PLC0415
+    from actionkit.runtime import Plugin, error_result  # noqa: PLC0415
+
+    raw = sys.stdin.buffer.read()
+    stdout = sys.stdout
+    try:
+        plugin = Plugin.load(package)
+    except Exception as exc:  # noqa: BLE001  (a broken install still answers with an envelope)
+        problem = f"Cannot load the plugin package {package}: {type(exc).__name__}: {exc}"
+        result = error_result(InternalError(problem))
+    else:
+        sys.stdout = sys.stderr  # a stray print() in plugin code must not corrupt the envelope
+        try:
+            result = plugin.handle(raw, test=test, debug=debug, log_mirror=sys.stderr if debug else None,
+                                   event_stream=stdout)
+        finally:
+            sys.stdout = stdout
+    stdout.write(result.to_json() + "\n")
+    stdout.flush()
+    if not result.ok:
+        print(f"{package}: {result.envelope['body'].get('error') or 'failed'}", file=sys.stderr)
+    return result.exit_code
+
+
+def _info_text(data: Any) -> str:
+    plugin = data.PLUGIN
+
+    def label(text: str) -> str:
+        return click.style(f"{text}:".ljust(LABEL_WIDTH), fg="bright_green")
+
+    lines = [
+        f"{label('Name')}{plugin['title']}",
+        f"{label('Vendor')}{plugin['vendor']}",
+        f"{label('Version')}{plugin['version']}",
+        f"{label('Description')}{plugin['description']}",
+    ]
+    for kind in ("TRIGGERS", "ACTIONS", "TASKS"):
+        components = getattr(data, kind, None) or {}
+        if components:
+            lines += ["", f"{kind.capitalize()} ({len(components)}):"]
+            lines += [f"└── {name} ({about['description']})" for name, about in components.items()]
+    return "\n".join(lines)
+
+
+def _info_json(data: Any) -> dict[str, Any]:
+    info = dict(data.PLUGIN)
+    info["connection"] = bool(getattr(data, "CONNECTION", False))
+    for kind in ("ACTIONS", "TRIGGERS", "TASKS"):
+        info[kind.lower()] = getattr(data, kind, None) or {}
+    return info
+
+
+def _sample(package: str, data: Any, kind: str, name: str) -> dict[str, Any]:
+    """A start message from the generated examples: valid against the schemas."""
+    schema = importlib.import_module(f"{package}.{kind}s.{name}.schema")
+    body: dict[str, Any] = {kind: name, "meta": {}, "input": dict(schema.Input.EXAMPLE)}
+    if getattr(data, "CONNECTION", False):
+        body["connection"] = dict(importlib.import_module(f"{package}.connection.schema").Input.EXAMPLE)
+    if kind == "trigger":
+        body["dispatcher"] = {"url": "http://localhost:8000", "webhook_url": ""}
+    elif kind == "task":
+        body["state"] = {}
+    return {"body": body, "type": f"{kind}_start", "version": "v1"}
