@@ -1,0 +1,150 @@
+"""Seeds: ``demo`` (a small realistic account) and ``empty`` (only the owner and the keys).
+
+The seed runs right after the ID generator is reset, so every reset gives the same IDs, API
+keys and routing keys. Returns the credentials served by ``GET /_sim/credentials``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .resources import EVENTS_V1, EVENTS_V2
+from .store import Store
+
+SEEDS = ("demo", "empty")
+DEMO_USERS = (
+    # name, email, role, job title
+    ("Olivia Owner", "olivia.owner@example.com", "owner", "Head of Operations"),
+    ("Ada Admin", "ada.admin@example.com", "admin", "SRE Lead"),
+    ("Arun Admin", "arun.admin@example.com", "admin", "Platform Engineer"),
+    ("Uma User", "uma.user@example.com", "user", "Backend Engineer"),
+    ("Ulf User", "ulf.user@example.com", "user", "Backend Engineer"),
+    ("Lee Limited", "lee.limited@example.com", "limited_user", "Support Engineer"),
+    ("Liam Limited", "liam.limited@example.com", "limited_user", "Support Engineer"),
+    ("Olga Observer", "olga.observer@example.com", "observer", "Product Manager"),
+    ("Omar Observer", "omar.observer@example.com", "observer", "Engineering Manager"),
+    ("Rory Readonly", "rory.readonly@example.com", "read_only_user", "Auditor"),
+    ("Rita Restricted", "rita.restricted@example.com", "restricted_access", "Contractor"),
+)
+PRIORITIES = (
+    ("P1", "Critical: customer-facing outage"),
+    ("P2", "High: major degradation"),
+    ("P3", "Moderate: partial degradation"),
+    ("P4", "Low: minor issue"),
+    ("P5", "Informational"),
+)
+
+
+def load_seed(store: Store, seed: str) -> dict[str, Any]:
+    """Fill the (cleared) store; returns ``{account_token, user_token, from_email, routing_keys, ...}``."""
+    if seed not in SEEDS:
+        raise ValueError(f"unknown seed '{seed}'; choose one of: {', '.join(SEEDS)}")
+    users = DEMO_USERS if seed == "demo" else DEMO_USERS[:2]
+    ids = {}
+    for name, email, role, title in users:
+        record = store.create(
+            "users",
+            {
+                "name": name,
+                "email": email,
+                "role": role,
+                "job_title": title,
+                "time_zone": "Europe/Berlin",
+                "description": f"{title} (seeded)",
+            },
+        )
+        ids[role if role not in ids else f"{role}2"] = record["id"]
+    admin = ids["admin"]
+    account_token = store.ids.api_key()
+    user_token = store.ids.api_key()
+    oauth_token = store.ids.oauth_token()
+    store.api_keys[account_token] = {"kind": "account", "user": None, "label": "account-level key"}
+    store.api_keys[user_token] = {"kind": "user", "user": admin, "label": "Ada Admin's user key"}
+    store.api_keys[oauth_token] = {"kind": "oauth", "user": admin, "label": "Ada Admin's OAuth token"}
+    credentials: dict[str, Any] = {
+        "account_token": account_token,
+        "user_token": user_token,
+        "from_email": store.table("users")[admin]["email"],
+        "routing_keys": {},
+        "oauth_token": oauth_token,
+        "events_v1_keys": {},
+    }
+    if seed == "empty":
+        return credentials
+    observer_token = store.ids.api_key()
+    store.api_keys[observer_token] = {
+        "kind": "user",
+        "user": ids["observer"],
+        "label": "Olga Observer's user key",
+    }
+    credentials["observer_token"] = observer_token
+    for name, description in PRIORITIES:
+        store.create("priorities", {"name": name, "description": description})
+    platform = store.create("teams", {"name": "Platform", "description": "Runs the shared platform"})
+    payments = store.create("teams", {"name": "Payments", "description": "Owns checkout and billing"})
+    platform["members"] = [
+        {"user": admin, "role": "manager"},
+        {"user": ids["user"], "role": "responder"},
+        {"user": ids["user2"], "role": "responder"},
+    ]
+    payments["members"] = [
+        {"user": ids["admin2"], "role": "manager"},
+        {"user": ids["limited_user"], "role": "responder"},
+        {"user": ids["observer"], "role": "observer"},
+    ]
+    layer = {
+        "name": "Weekly rotation",
+        "start": "2024-01-01T09:00:00Z",
+        "rotation_virtual_start": "2024-01-01T09:00:00Z",
+        "rotation_turn_length_seconds": 7 * 86400,
+        "users": [
+            {"user": {"id": ids["user"], "type": "user_reference"}},
+            {"user": {"id": ids["user2"], "type": "user_reference"}},
+        ],
+    }
+    schedule = store.create(
+        "schedules",
+        {
+            "name": "Platform Primary",
+            "time_zone": "Europe/Berlin",
+            "description": "Primary on-call for the platform",
+            "schedule_layers": [layer],
+            "teams": [{"id": platform["id"]}],
+        },
+    )
+    policy = store.create(
+        "escalation_policies",
+        {
+            "name": "Platform Escalation",
+            "description": "Primary on call, then the SRE lead",
+            "num_loops": 1,
+            "escalation_rules": [
+                {
+                    "escalation_delay_in_minutes": 30,
+                    "targets": [{"id": schedule["id"], "type": "schedule_reference"}],
+                },
+                {"escalation_delay_in_minutes": 30, "targets": [{"id": admin, "type": "user_reference"}]},
+            ],
+            "teams": [{"id": platform["id"], "type": "team_reference"}],
+        },
+    )
+    for service_name, team, description in (
+        ("Checkout API", payments, "Takes orders and payments"),
+        ("Platform Gateway", platform, "Edge gateway for every public API"),
+    ):
+        service = store.create(
+            "services",
+            {
+                "name": service_name,
+                "description": description,
+                "escalation_policy": {"id": policy["id"], "type": "escalation_policy_reference"},
+                "teams": [{"id": team["id"], "type": "team_reference"}],
+                "auto_resolve_timeout": 14400,
+                "acknowledgement_timeout": 1800,
+            },
+        )
+        v2 = store.create("integrations", {"type": EVENTS_V2, "name": "Events API v2"}, service=service["id"])
+        v1 = store.create("integrations", {"type": EVENTS_V1, "name": "Events API v1"}, service=service["id"])
+        credentials["routing_keys"][service_name] = v2["integration_key"]
+        credentials["events_v1_keys"][service_name] = v1["integration_key"]
+    return credentials
