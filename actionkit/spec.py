@@ -192,7 +192,7 @@ def parse_spec(text: str, source: str = "plugin.spec.yaml", path: Path | None = 
                 seen.add((where, message))
                 problems.append(Problem(_dotted(where), document.line_of(where), message))
     if problems:
-        problems.sort(key=lambda problem: (problem.line or 0, problem.path))
+        problems.sort(key=lambda problem: (problem.line or 0, problem.path, problem.message))
         raise SpecError(problems, source)
     return Spec(document.data, text, hashlib.sha256(text.encode("utf-8")).hexdigest(), path)
 
