@@ -245,6 +245,7 @@ def error_from_response(
     mean "rate limited" (429, plus 403 for Events v1).
     """
     secrets = tuple(secrets)
+    path = redact(path, secrets)
     status = response.status_code
     reason = response.reason or http.client.responses.get(status, "")
     cls = _class_for(status, tuple(throttle_statuses))
@@ -271,7 +272,8 @@ def error_from_response(
     request_id = response.headers.get("x-request-id")
     if request_id:
         data["request_id"] = request_id
-    cause = f"{head}: {truncate(redact(detail, secrets))}" if detail.strip() else head
+    # Redact before truncating too, so a secret cut at the limit cannot show a prefix.
+    cause = redact(f"{head}: {truncate(redact(detail, secrets))}" if detail.strip() else head, secrets)
     evidence = json.loads(redact(json.dumps(data, default=str), secrets))
     return cls(
         cause,

@@ -215,10 +215,10 @@ class HttpCore:
         """The full URL and the path shown in messages; refuses a URL outside the base URL."""
         if ABSOLUTE_URL.match(path):
             if path != self.base_url and not path.startswith(self.base_url + "/"):
-                shown = urlsplit(path)._replace(query="", fragment="").geturl()
+                shown = redact(urlsplit(path)._replace(query="", fragment="").geturl(), self._secrets)
                 refusal = f"{method} {shown}: refusing to send a request outside {self.base_url}"
                 raise HostNotAllowed(
-                    redact(refusal, self._secrets),
+                    refusal,
                     "Use a path, or a URL that starts with the configured base URL.",
                     method=method,
                     path=shown,
@@ -226,7 +226,7 @@ class HttpCore:
             relative = path[len(self.base_url) :] or "/"
         else:
             relative = "/" + path.lstrip("/")
-        return self.base_url + relative, urlsplit(relative).path
+        return self.base_url + relative, redact(urlsplit(relative).path, self._secrets)
 
     def shown_path(self, method: str, path: str) -> str:
         """The path as messages show it: relative to the base URL, without the query."""
