@@ -20,6 +20,16 @@ CONNECTION = {"greeting": "Hello, {}!", "api_key": {"secretKey": CANARY}}
 
 
 @pytest.fixture
+def canary():
+    return CANARY
+
+
+@pytest.fixture
+def hello_connection():
+    return copy.deepcopy(CONNECTION)
+
+
+@pytest.fixture
 def hello_plugin(tmp_path):
     """The hello plugin, with trigger state and stop flag under a temporary directory."""
     from actionkit.runtime import Plugin

@@ -1,4 +1,4 @@
-"""Return output that breaks the spec in the way asked for."""
+"""Return output that breaks the spec in the way asked for (or a valid plain dict)."""
 
 import datetime
 
@@ -7,6 +7,7 @@ from actionkit import Action
 from .schema import Input, Output
 
 BROKEN = {
+    "valid": {"message": "a plain dict works too", "count": 2.0},
     "wrong_type": {"message": "hi", "count": "three"},
     "missing_required": {"count": 3},
     "nested": {"message": "hi", "people": [{"name": "Ada"}, {"age": 36}]},
