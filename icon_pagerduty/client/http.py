@@ -143,16 +143,20 @@ def _failed_before_sending(exc: requests.exceptions.RequestException) -> bool:
 
 
 def _describe(exc: requests.exceptions.RequestException, host: str, timeout: Timeout) -> str:
-    # str(exc) would repeat the full URL with its query (which may hold an email), so describe instead.
+    # str(exc) repeats the full URL with its query (which may hold an email), so only names are used.
+    # For the same reason the errors raised from here are not chained to exc.
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return f"connecting to {host} timed out after {timeout[0]:g} s"
     if isinstance(exc, requests.exceptions.ReadTimeout):
         return f"{host} sent no answer within {timeout[1]:g} s"
     if isinstance(exc, requests.exceptions.SSLError):
         return f"the TLS handshake with {host} failed"
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+    reason = getattr(inner, "reason", None)
+    cause = type(reason if isinstance(reason, Exception) else inner).__name__
     if _failed_before_sending(exc):
-        return f"could not connect to {host}"
-    return f"the connection to {host} failed ({type(exc).__name__})"
+        return f"could not connect to {host} ({cause})"
+    return f"the connection to {host} failed ({cause})"
 
 
 class HttpCore:
@@ -322,14 +326,14 @@ class HttpCore:
                     "Check the base URL, and any proxy that intercepts TLS.",
                     method=method,
                     path=shown,
-                ) from exc
+                ) from None
             if isinstance(exc, ValueError):
                 # InvalidHeader, InvalidURL ...: raised while building the request, nothing was sent.
                 raise InvalidInput(
                     f"{method} {shown}: the request could not be built ({type(exc).__name__})",
                     method=method,
                     path=shown,
-                ) from exc
+                ) from None
             if _failed_before_sending(exc) or idempotent:
                 unreachable = Unreachable(f"{method} {shown}: {what}", method=method, path=shown)
                 return unreachable, self.retry.backoff(attempt)
@@ -338,7 +342,7 @@ class HttpCore:
                 f"{self.service} may have carried out the request. Check before running the step again.",
                 method=method,
                 path=shown,
-            ) from exc
+            ) from None
         elapsed = time.monotonic() - started
         status = response.status_code
         request_id = response.headers.get("x-request-id", "-")

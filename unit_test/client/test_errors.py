@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import requests
+import urllib3.exceptions
 
 from actionkit import errors as kit
 from icon_pagerduty.client import (
@@ -222,6 +223,8 @@ def test_outcome_unknown_is_transient_and_says_to_check(once, fake):
         "POST /users: api.pagerduty.com sent no answer within 60 s; the outcome is unknown "
         "PagerDuty may have carried out the request. Check before running the step again."
     )
+    assert caught.value.__cause__ is None
+    assert caught.value.__suppress_context__
 
 
 def test_tls_failure_is_a_config_error_and_not_retried(session, policy, waits, fake):
@@ -241,3 +244,18 @@ def test_tls_failure_is_a_config_error_and_not_retried(session, policy, waits, f
 )
 def test_mask_shows_at_most_the_last_four_characters(secret, shown):
     assert mask(secret) == shown
+
+
+def test_connection_refused_names_the_underlying_reason(once, fake):
+    reason = urllib3.exceptions.NewConnectionError(None, "Failed to establish a new connection: refused")
+    wrapped = urllib3.exceptions.MaxRetryError(None, "/users?q=a@b.c", reason)
+    failure = requests.exceptions.ConnectionError(wrapped)
+    fake.expect("GET", "/users/PXYZ123", raises=failure)
+    with pytest.raises(Unreachable) as caught:
+        once.get_user("PXYZ123")
+    assert str(caught.value) == (
+        "GET /users/PXYZ123: could not connect to api.pagerduty.com (NewConnectionError) "
+        "(gave up after 1 attempts)"
+    )
+    # Not chained: the requests exception's text repeats the URL with its query.
+    assert (caught.value.__cause__, caught.value.__context__) == (None, None)

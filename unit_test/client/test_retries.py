@@ -174,7 +174,7 @@ def test_post_is_not_retried_after_a_read_timeout(rest, fake, waits):
 def test_post_is_not_retried_after_a_connection_reset(rest, fake, waits):
     fake.expect("POST", "/users", raises=reset())
     with pytest.raises(OutcomeUnknown, match=r"^POST /users: the connection to api.pagerduty.com failed "
-                                             r"\(ConnectionError\); the outcome is unknown$"):
+                                             r"\(ProtocolError\); the outcome is unknown$"):
         rest.create_user(NEW_USER, from_email="ops@example.com")
     assert waits == []
 
