@@ -18,9 +18,11 @@ from .clock import Clock, IdGenerator
 from .errors import ApiError, status_error_body
 from .faults import Fault, Faults
 from .incidents import ALERTS, CHANGE_EVENTS, INCIDENTS, LOG_ENTRIES
+from .policies import ESCALATION_POLICIES, SCHEDULES
 from .ratelimit import EventsLimiter, RateLimiter
-from .resources import ESCALATION_POLICIES, INTEGRATIONS, PRIORITIES, SCHEDULES, SERVICES, TEAMS, USERS
+from .resources import PRIORITIES, TEAMS, USERS
 from .seed import load_seed
+from .services import INTEGRATIONS, SERVICES
 from .settings import Settings
 from .store import Store
 from .wire import Request, Response, Router

@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from . import incidents
+from . import alerts
 from .wire import Request, Response, Router
 
 MAX_BODY = 512 * 1024
@@ -137,12 +137,12 @@ def enqueue_v2(app: Any, request: Request) -> Response:
         title, severity = payload["summary"], payload["severity"]
         app.queue.submit(
             lambda store: _with(
-                store, key, lambda i: incidents.trigger_alert(store, i, dedup_key, title, severity, details)
+                store, key, lambda i: alerts.trigger_alert(store, i, dedup_key, title, severity, details)
             )
         )
     else:
         app.queue.submit(
-            lambda store: _with(store, key, lambda i: incidents.alert_action(store, i, dedup_key, action))
+            lambda store: _with(store, key, lambda i: alerts.alert_action(store, i, dedup_key, action))
         )
     return accepted
 
@@ -247,13 +247,13 @@ def create_event_v1(app: Any, request: Request) -> Response:
             lambda store: _with(
                 store,
                 key,
-                lambda i: incidents.trigger_alert(store, i, incident_key, description, "error", details),
+                lambda i: alerts.trigger_alert(store, i, incident_key, description, "error", details),
             )
         )
     else:
         app.queue.submit(
             lambda store: _with(
-                store, key, lambda i: incidents.alert_action(store, i, incident_key, event_type)
+                store, key, lambda i: alerts.alert_action(store, i, incident_key, event_type)
             )
         )
     return accepted

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from . import incidents as lifecycle
+from . import incident_create, lifecycle
+from .clock import iso, parse_time
 from .errors import ApiError, invalid, not_found
+from .lifecycle import OPEN, STATUSES
+from .store import Store
 from .wire import Request, Response, Router
 
 MAX_BATCH = 250
@@ -16,7 +20,7 @@ def list_incidents(app: Any, request: Request) -> Response:
     store = app.store
     includes = store.includes("incidents", request.query)
     page = store.page(request.query)
-    records = lifecycle.select_incidents(store, request.query)
+    records = select_incidents(store, request.query)
     return Response.json(
         200, store.paginate("incidents", records, page, lambda r: store.render("incidents", r, includes))
     )
@@ -30,7 +34,7 @@ def get_incident(app: Any, request: Request) -> Response:
 
 
 def create_incident(app: Any, request: Request) -> Response:
-    incident = lifecycle.create_from_rest(app.store, request.json(), request.actor)
+    incident = incident_create.create_from_rest(app.store, request.json(), request.actor)
     return Response.json(201, {"incident": app.store.render("incidents", incident)})
 
 
@@ -172,3 +176,88 @@ def register(router: Router) -> None:
     router.add("GET", "/incidents/{id}/alerts/{alert_id}", incident_alert)
     router.add("GET", "/incidents/{id}/notes", list_notes)
     router.add("POST", "/incidents/{id}/notes", create_note, from_required=True)
+
+
+# -- listing (GET /incidents) ----------------------------------------------------------------------
+
+SORTABLE = ("incident_number", "created_at", "resolved_at", "urgency")
+MONTH = timedelta(days=30)
+MAX_RANGE = timedelta(days=183)
+
+
+def select_incidents(store: Store, query: Any) -> list[dict[str, Any]]:
+    """``GET /incidents`` filtering: time window (§6.1), statuses, keys, services, teams, users."""
+    statuses = query.many("statuses")
+    for value in statuses:
+        if value not in STATUSES:
+            raise invalid(f"Statuses must be among: {', '.join(STATUSES)}")
+    urgencies = query.many("urgencies")
+    if any(u not in ("high", "low") for u in urgencies):
+        raise invalid("Urgencies must be among: high, low")
+    records = list(store.table("incidents").values())
+    if query.one("date_range") != "all":
+        since, until = _window(store, query.one("since"), query.one("until"))
+        records = [r for r in records if since <= r["created_at"] <= until]
+    if statuses:
+        records = [r for r in records if r["status"] in statuses]
+    key = query.one("incident_key")
+    if key is not None:
+        alerts = store.table("alerts")
+        records = [
+            r
+            for r in records
+            if r["incident_key"] == key
+            or any(alerts[a]["alert_key"] == key for a in r["alerts"] if a in alerts)
+        ]
+    for name, field in (("service_ids", "service"), ("urgencies", "urgency")):
+        values = query.many(name)
+        if values:
+            records = [r for r in records if r[field] in values]
+    teams = query.many("team_ids")
+    if teams:
+        records = [r for r in records if set(r["teams"]) & set(teams)]
+    users = query.many("user_ids")
+    if users:
+        records = [
+            r
+            for r in records
+            if r["status"] in OPEN and any(a["assignee"] in users for a in r["assignments"])
+        ]
+    return _sort(records, query.one("sort_by"))
+
+
+def _window(store: Store, since_raw: str | None, until_raw: str | None) -> tuple[str, str]:
+    since = parse_time(since_raw) if since_raw else None
+    until = parse_time(until_raw) if until_raw else None
+    if since_raw and since is None:
+        raise ApiError(400, 2004, "Invalid Input Provided", ["Since is not a valid date"])
+    if until_raw and until is None:
+        raise ApiError(400, 2004, "Invalid Input Provided", ["Until is not a valid date"])
+    if since is None and until is None:
+        until = store.clock.now()
+        since = until - MONTH
+    elif since is None:
+        since = until - MONTH
+    elif until is None:
+        until = since + MONTH
+    if until < since:
+        raise ApiError(400, 2005, "Invalid Query Date Range", ["Until must be after since"])
+    if until - since > MAX_RANGE:
+        raise ApiError(400, 2005, "Invalid Query Date Range", ["The date range may not exceed 6 months"])
+    return iso(since), iso(until)
+
+
+def _sort(records: list[dict[str, Any]], sort_by: str | None) -> list[dict[str, Any]]:
+    if not sort_by:
+        return records
+    parts = [p for p in sort_by.split(",") if p]
+    if len(parts) > 2:
+        raise invalid("Sort by accepts at most 2 fields")
+    for part in reversed(parts):
+        name, _, direction = part.partition(":")
+        if name not in SORTABLE or direction not in ("", "asc", "desc"):
+            raise invalid(
+                f"Sort by must use fields among {', '.join(SORTABLE)} with an optional :asc or :desc"
+            )
+        records.sort(key=lambda r, n=name: (r[n] is None, r[n] or ""), reverse=direction == "desc")
+    return records

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .resources import EVENTS_V1, EVENTS_V2
+from .services import EVENTS_V1, EVENTS_V2
 from .store import Store
 
 SEEDS = ("demo", "empty")
