@@ -212,12 +212,15 @@ def _class_for(status: int, throttle_statuses: Iterable[int]) -> type[PagerDutyE
 def _assistance(cls: type[PagerDutyError], key_hint: str | None, base_url: str | None) -> str:
     key = f"The API key {key_hint}" if key_hint else "The key"
     if cls is Unauthorized:
-        other = EU_REST_URL if (base_url or US_REST_URL).rstrip("/") == US_REST_URL else US_REST_URL
+        regions = {US_REST_URL: EU_REST_URL, EU_REST_URL: US_REST_URL}
+        other = regions.get((base_url or "").rstrip("/"))
         where = f" by {base_url}" if base_url else ""
-        return (
-            f"{key} was refused{where}: check that it is correct and not revoked, and that it belongs to "
-            f"this service region (the other region is {other})."
+        region = (
+            f"that it belongs to this service region (the other region is {other})"
+            if other
+            else "that the base URL is right"
         )
+        return f"{key} was refused{where}: check that it is correct and not revoked, and {region}."
     if cls is Forbidden:
         return f"{key} is valid but not allowed to do this: its user's role or the token's scope forbids it."
     if cls is MissingAbility:

@@ -12,6 +12,7 @@ import logging
 import re
 import threading
 import time
+import weakref
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -193,7 +194,8 @@ class HttpCore:
         self._secrets = tuple(s for s in secrets if s)
         self._shared_session = session
         self._local = threading.local()
-        self._created: list[requests.Session] = []
+        # Weak, so the session of a finished thread goes away with its thread-local slot.
+        self._created: weakref.WeakSet[requests.Session] = weakref.WeakSet()
         self._lock = threading.Lock()
 
     def session(self) -> requests.Session:
@@ -205,13 +207,14 @@ class HttpCore:
             current = requests.Session()
             self._local.session = current
             with self._lock:
-                self._created.append(current)
+                self._created.add(current)
         return current
 
     def close(self) -> None:
         """Close every session this core created, in any thread."""
         with self._lock:
-            created, self._created = self._created, []
+            created = list(self._created)
+            self._created = weakref.WeakSet()
         for session in created:
             session.close()
 

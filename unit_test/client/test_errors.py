@@ -259,3 +259,14 @@ def test_connection_refused_names_the_underlying_reason(once, fake):
     )
     # Not chained: the requests exception's text repeats the URL with its query.
     assert (caught.value.__cause__, caught.value.__context__) == (None, None)
+
+
+def test_unauthorized_elsewhere_points_to_the_base_url(session, fake):
+    client = RestClient(CANARY_KEY, base_url="http://127.0.0.1:8080", session=session, retry=NO_RETRY)
+    fake.expect("GET", "/users/me", status=401, body=AUTH_FAILED)
+    with pytest.raises(Unauthorized) as caught:
+        client.get_current_user()
+    assert caught.value.assistance == (
+        "The API key ****67-x was refused by http://127.0.0.1:8080: check that it is correct and not "
+        "revoked, and that the base URL is right."
+    )
