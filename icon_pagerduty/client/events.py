@@ -51,7 +51,7 @@ class EventsClient:
         routing_key_input: str = "service_key",
     ):
         self.routing_key_input = routing_key_input
-        self._core_args = {
+        core_args: dict[str, Any] = {
             "base_url_field": "events_url",
             "timeout": timeout,
             "retry": retry,
@@ -59,9 +59,9 @@ class EventsClient:
             "auth": NoAuth(),
             "session": session,
         }
-        self._http = HttpCore(base_url, **self._core_args)
+        self._http = HttpCore(base_url, **core_args)
         # Events v1 signals throttling with 403, so its calls retry that like a 429.
-        self._http_v1 = HttpCore(base_url, throttle_statuses=(429, 403), **self._core_args)
+        self._http_v1 = HttpCore(base_url, throttle_statuses=(429, 403), **core_args)
 
     @property
     def base_url(self) -> str:
