@@ -9,8 +9,11 @@ def test_get_user_by_id(api, users):
 
 
 def test_trigger_event_opens_incident(api, events, sim, creds):
-    event = {"routing_key": creds["routing_keys"]["Checkout API"], "event_action": "trigger",
-             "payload": {"summary": "Disk full", "source": "db1", "severity": "critical"}}
+    event = {
+        "routing_key": creds["routing_keys"]["Checkout API"],
+        "event_action": "trigger",
+        "payload": {"summary": "Disk full", "source": "db1", "severity": "critical"},
+    }
     response = events.post(sim.url + "/v2/enqueue", json=event, timeout=10)
     assert response.status_code == 202
     incidents = api.get("/incidents").json()["incidents"]
