@@ -54,15 +54,19 @@ def make_message():
     return build
 
 
+def _run(command, stdin):
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HELLO_ROOT), str(REPO_ROOT)])}
+    return subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=60, env=env)
+
+
 @pytest.fixture
 def run_hello_cli():
     """Run ``bin/icon_hello ARGS`` with ``stdin``; returns the CompletedProcess (text mode)."""
+    entry = str(HELLO_ROOT / "bin" / "icon_hello")
+    return lambda *args, stdin="": _run([sys.executable, entry, *args], stdin)
 
-    def run(*args, stdin=""):
-        env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-        return subprocess.run(
-            [sys.executable, str(HELLO_ROOT / "bin" / "icon_hello"), *args],
-            input=stdin, capture_output=True, text=True, timeout=60, env=env,
-        )
 
-    return run
+@pytest.fixture
+def run_hello_python():
+    """Run ``python -c CODE`` with the hello plugin and actionkit importable."""
+    return lambda code, stdin="": _run([sys.executable, "-c", code], stdin)

@@ -1,4 +1,4 @@
-"""Return None in optional output fields, nested too."""
+"""Return None in optional output fields, nested too (and print to stdout)."""
 
 from actionkit import Action
 
@@ -7,6 +7,7 @@ from .schema import Input, Output
 
 class Nulls(Action[Input, Output]):
     def run(self, inp: Input) -> Output:
+        print("a stray print from plugin code")  # must not reach stdout in CLI mode
         return Output(
             message="kept",
             note=None,
