@@ -46,6 +46,12 @@ def creds(sim: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
+def make_api(sim: Any):
+    """Build an ``Api`` with any credential: ``make_api(token, scheme="token"|"bearer", from_email=None)``."""
+    return lambda token, scheme="token", from_email=None: Api(sim, token, scheme, from_email)
+
+
+@pytest.fixture
 def api(sim: Any, creds: dict[str, Any]) -> Api:
     """Account-level key with the seeded admin's email as ``From``."""
     return Api(sim, creds["account_token"], from_email=creds["from_email"])

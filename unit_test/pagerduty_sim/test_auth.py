@@ -1,7 +1,6 @@
 """Authentication, the From rules, roles and request headers (pagerduty-api.md §2, §3, §15.2)."""
 
 import pytest
-from conftest import Api
 
 INCIDENT = {"incident": {"type": "incident", "title": "Checkout is down"}}
 
@@ -20,8 +19,8 @@ def incident_body(services):
     ["Token token=nope-nope-nope-nope1", "Token nope", "Basic abc", "", "Token token=", "Token token=a b"],
     ids=["unknown-key", "no-token-equals", "basic", "empty", "empty-key", "whitespace"],
 )
-def test_bad_credentials_get_401_with_pagerduty_body(sim, header):
-    api = Api(sim, "x")
+def test_bad_credentials_get_401_with_pagerduty_body(make_api, header):
+    api = make_api("x")
     api.session.headers["Authorization"] = header
     response = api.get("/users")
     assert response.status_code == 401
@@ -34,13 +33,13 @@ def test_bad_credentials_get_401_with_pagerduty_body(sim, header):
     }
 
 
-def test_api_key_sent_as_bearer_is_refused(sim, creds):
-    response = Api(sim, creds["account_token"], scheme="bearer").get("/users")
+def test_api_key_sent_as_bearer_is_refused(make_api, creds):
+    response = make_api(creds["account_token"], scheme="bearer").get("/users")
     assert response.status_code == 401
 
 
-def test_oauth_token_works_as_bearer(sim, creds):
-    response = Api(sim, creds["oauth_token"], scheme="bearer").get("/users/me")
+def test_oauth_token_works_as_bearer(make_api, creds):
+    response = make_api(creds["oauth_token"], scheme="bearer").get("/users/me")
     assert response.status_code == 200
     assert response.json()["user"]["email"] == creds["from_email"]
 
@@ -111,8 +110,8 @@ def test_from_code_is_configurable(sim, account_api, services):
     assert response.json()["error"]["code"] == 2001
 
 
-def test_observer_cannot_write(sim, creds, services):
-    observer = Api(sim, creds["observer_token"])
+def test_observer_cannot_write(make_api, creds, services):
+    observer = make_api(creds["observer_token"])
     assert observer.get("/users").status_code == 200
     response = observer.post("/incidents", json=incident_body(services))
     assert response.status_code == 403

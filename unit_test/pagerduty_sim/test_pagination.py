@@ -137,8 +137,8 @@ def test_unknown_include_is_400(api, users):
     response = api.get(f"/users/{users['Ada Admin']['id']}", params={"include[]": "bogus"})
     assert response.status_code == 400
     assert response.json()["error"]["errors"] == [
-        "Include 'bogus' is not allowed here; allowed values: calendar_urls, contact_methods, notification_rules, "
-        "subdomains, teams."
+        "Include 'bogus' is not allowed here; allowed values: calendar_urls, contact_methods, "
+        "notification_rules, subdomains, teams."
     ]
 
 

@@ -43,8 +43,8 @@ def test_create_user_needs_from_with_account_key(account_api):
         (
             {"name": "N", "email": "n@example.com", "role": "boss"},
             [
-                "Role must be one of: admin, limited_user, observer, owner, read_only_user, restricted_access, "
-                "read_only_limited_user, user"
+                "Role must be one of: admin, limited_user, observer, owner, read_only_user, "
+                "restricted_access, read_only_limited_user, user"
             ],
         ),
         ({"name": "N", "email": "ada.admin@example.com"}, ["Email has already been taken"]),
