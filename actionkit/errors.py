@@ -70,12 +70,18 @@ class PluginError(Exception):
 
     def error_text(self) -> str:
         """The one-line ``error`` string of the envelope: cause, assistance, then the evidence."""
-        text = f"{self.cause} {self.assistance_text()}"
+        text = f"{_sentence(self.cause)} {self.assistance_text()}"
         data = self.data_text()
         return f"{text} Response was: {data}" if data else text
 
     def __str__(self) -> str:
         return self.cause
+
+
+def _sentence(text: str) -> str:
+    """End a cause with a full stop so that the assistance after it reads as a new sentence."""
+    text = text.rstrip()
+    return text if not text or text[-1] in ".!?:" else f"{text}."
 
 
 class InputError(PluginError):

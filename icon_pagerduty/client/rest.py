@@ -254,6 +254,23 @@ class RestClient:
     def delete_user(self, user_id: str, from_email: str | None = None) -> None:
         self.remove(f"/users/{segment(user_id)}", from_email=from_email)
 
+    # -- incidents -------------------------------------------------------------------------------
+
+    def list_incidents(
+        self,
+        incident_key: str | None = None,
+        statuses: list[str] | None = None,
+        service_ids: list[str] | None = None,
+    ) -> Iterator[dict]:
+        """Incidents of any age: without ``date_range=all`` PagerDuty searches only the last month."""
+        params = {
+            "incident_key": incident_key,
+            "statuses[]": statuses,
+            "service_ids[]": service_ids,
+            "date_range": "all",
+        }
+        return self.iter_all("/incidents", "incidents", params)
+
     # -- helpers -----------------------------------------------------------------------------------
 
     def _unwrap(self, body: Any, key: str, method: str, path: str) -> Any:

@@ -30,7 +30,7 @@ def require_open_incident(rest, incident_key: str, action: str, sleep=time.sleep
     for wait in (0.0, *LOOKUP_RETRY_WAITS):
         if wait:
             sleep(wait)
-        incidents = rest.list_incidents(incident_key=incident_key)
+        incidents = list(rest.list_incidents(incident_key=incident_key))
         open_ones = [i for i in incidents if i.get("status") in ("triggered", "acknowledged")]
         if open_ones:
             return open_ones[0]

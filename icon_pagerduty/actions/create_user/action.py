@@ -29,9 +29,7 @@ class CreateUser(Action[Input, Output]):
             "job_title": inp.job_title,
             "description": inp.description,
         }
-        rest = self.connection.rest
-        user = rest.create_user(
-            {k: v for k, v in fields.items() if v not in (None, "")},
-            from_email=rest.resolve_from(inp.from_email),
+        user = self.connection.rest.create_user(
+            {k: v for k, v in fields.items() if v not in (None, "")}, from_email=inp.from_email
         )
         return Output(user=user, success=True)
