@@ -159,7 +159,7 @@ def test_not_found_gives_no_endpoint_advice(once, fake):
     with pytest.raises(NotFound) as caught:
         once.get_user("PNOPE12")
     assert caught.value.error_text() == (
-        "GET /users/PNOPE12: PagerDuty answered 404 Not Found (code 2100): Not Found "
+        "GET /users/PNOPE12: PagerDuty answered 404 Not Found (code 2100): Not Found. "
         "Check that the identifier is correct and visible to this connection. "
         'Response was: {"code": 2100, "message": "Not Found", "status": 404}'
     )
@@ -220,7 +220,7 @@ def test_outcome_unknown_is_transient_and_says_to_check(once, fake):
     with pytest.raises(OutcomeUnknown) as caught:
         once.create_user({"name": "Ada", "email": "ada@example.com"}, from_email="ops@example.com")
     assert caught.value.error_text() == (
-        "POST /users: api.pagerduty.com sent no answer within 60 s; the outcome is unknown "
+        "POST /users: api.pagerduty.com sent no answer within 60 s; the outcome is unknown. "
         "PagerDuty may have carried out the request. Check before running the step again."
     )
     assert caught.value.__cause__ is None
