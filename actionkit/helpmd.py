@@ -1,0 +1,138 @@
+"""help.md, rendered entirely from the spec in the ecosystem's section layout (reference §10.4).
+
+Tables have the ecosystem's columns; a missing value prints ``None``, ``|`` in a cell is
+escaped and a newline becomes ``<br>``. Example JSON blocks are the generated ``EXAMPLE``
+values, so they are valid inputs and outputs. An empty section says so in one italic line.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from actionkit.spec import Component, Property, Spec
+from actionkit.types import ABSENT, example_value, section_example
+
+INPUT_COLUMNS = (
+    "Name",
+    "Type",
+    "Default",
+    "Required",
+    "Description",
+    "Enum",
+    "Example",
+    "Placeholder",
+    "Tooltip",
+)
+OUTPUT_COLUMNS = ("Name", "Type", "Required", "Description", "Example")
+TYPE_COLUMNS = ("Name", "Type", "Default", "Required", "Description", "Example")
+
+
+def render(spec: Spec, header_comment: str) -> str:
+    """The whole help.md; ``header_comment`` is its first line."""
+    data = spec.data
+    out = [header_comment, "# Description", data["description"]]
+    out += ["# Key Features", _markdown(data.get("key_features"), "key features")]
+    out += ["# Requirements", _markdown(data.get("requirements"), "requirements")]
+    versions = _markdown(data.get("supported_versions"), "supported product versions")
+    out += ["# Supported Product Versions", versions]
+    out += ["# Documentation", "## Setup"]
+    if spec.connection:
+        out += ["The connection configuration accepts the following parameters:"]
+        out += [_table(INPUT_COLUMNS, spec.connection, spec), "Example input:"]
+        out += [_json_block(section_example(spec.raw_connection, spec.raw_types))]
+    else:
+        out += ["_This plugin does not contain a connection._"]
+    out += ["## Technical Details"]
+    for kind, heading in (("action", "Actions"), ("trigger", "Triggers"), ("task", "Tasks")):
+        out += [f"### {heading}"]
+        found = [component for component in spec.components() if component.kind == kind]
+        if not found:
+            out += [f"_This plugin does not contain any {heading.lower()}._"]
+        for component in found:
+            out += _component(component, spec)
+    out += ["### Custom Types"]
+    if not spec.types:
+        out += ["_This plugin does not contain any custom types._"]
+    for name, fields in spec.types.items():
+        out += [f"**{name}**", _table(TYPE_COLUMNS, fields, spec) if fields else "_This type has no fields._"]
+    out += ["## Troubleshooting", _markdown(data.get("troubleshooting"), "troubleshooting information")]
+    out += ["# Version History", _markdown(data.get("version_history"), "version history")]
+    out += ["# Links", _markdown(data.get("links"), "links")]
+    out += ["## References", _markdown(data.get("references"), "references")]
+    return "\n\n".join(out) + "\n"
+
+
+def _component(component: Component, spec: Spec) -> list[str]:
+    kind = component.kind
+    out = [f"#### {component.title}", component.description]
+    if component.help:
+        out.append(component.help)
+    if component.schedule:
+        out.append(f"Schedule: `{json.dumps(component.schedule, ensure_ascii=False)}`")
+    inputs = component.properties("input")
+    out.append("##### Input")
+    if inputs:
+        out += [_table(INPUT_COLUMNS, inputs, spec), "Example input:"]
+        out.append(_json_block(section_example(component.section("input"), spec.raw_types)))
+    else:
+        out.append(f"_This {kind} does not contain any inputs._")
+    outputs = component.properties("output")
+    out.append("##### Output")
+    if outputs:
+        out += [_table(OUTPUT_COLUMNS, outputs, spec), "Example output:"]
+        if kind == "task":
+            value = example_value(next(iter(component.section("output").values())), spec.raw_types)
+            out.append(_json_block([] if value is ABSENT else value))
+        else:
+            out.append(_json_block(section_example(component.section("output"), spec.raw_types)))
+    else:
+        out.append(f"_This {kind} does not contain any outputs._")
+    state = component.properties("state")
+    if state:
+        out += ["##### State", _table(INPUT_COLUMNS, state, spec)]
+    return out
+
+
+def _table(columns: tuple[str, ...], section: dict[str, Property], spec: Spec) -> str:
+    rows = ["|" + "|".join(columns) + "|", "|" + "|".join(" :--- " for _ in columns) + "|"]
+    for prop in section.values():
+        rows.append("|" + "|".join(_cell(_value(column, prop, spec)) for column in columns) + "|")
+    return "\n".join(rows)
+
+
+def _value(column: str, prop: Property, spec: Spec) -> Any:
+    if column == "Name":
+        return prop.name
+    if column == "Type":
+        return prop.type
+    if column == "Required":
+        return prop.required
+    if column == "Example":
+        value = example_value(prop.raw, spec.raw_types)
+        return None if value is ABSENT else value
+    key = column.lower()
+    return prop.raw.get(key)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, str):
+        text = value
+    elif value is None or isinstance(value, bool):
+        text = str(value)
+    else:
+        text = json.dumps(value, ensure_ascii=False)
+    return text.replace("|", "\\|").replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def _json_block(value: Any) -> str:
+    return "```\n" + json.dumps(value, indent=2, ensure_ascii=False) + "\n```"
+
+
+def _markdown(value: Any, what: str) -> str:
+    """A markdown string as is, a list as bullets, nothing as the italic 'none' line."""
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    if isinstance(value, list) and value:
+        return "\n".join(f"* {item}" for item in value)
+    return f"_This plugin does not contain any {what}._"
