@@ -8,7 +8,6 @@ SHA-256 of the canonical connection JSON, so any credential change makes a new e
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 import time
@@ -21,6 +20,8 @@ __all__ = ["ConnectionCache", "connection_key"]
 
 def connection_key(params: Any, scope: str = "") -> tuple[str, str]:
     """``(scope, sha256 of the canonical JSON of params)``."""
+    import hashlib  # noqa: PLC0415  (loading OpenSSL costs milliseconds a CLI run never needs)
+
     canonical = json.dumps(params, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
     return scope, hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import importlib
 import json
 import logging
-from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from actionkit import components
@@ -61,26 +60,47 @@ class NoTestError(InputError):
         return 501
 
 
-@dataclass
 class Options:
-    """Switches of the runtime; the defaults are the production behaviour."""
+    """Switches of the runtime; the defaults are the production behaviour.
 
-    lenient_inputs: bool = True  # optional inputs sent as null or "" count as not provided (§11.3)
-    drop_null_outputs: bool = True  # drop nulls of optional typed output fields (§11.3)
-    cache_size: int = 32
-    cache_ttl: float = 3600.0
-    cache_enabled: bool = True
-    state_dir: str = "/workspace/cache"
-    stop_flag_path: str = "/workspace/tmp/terminate_trigger.flag"
+    ``lenient_inputs``: optional inputs sent as ``null`` or ``""`` count as not provided (§11.3).
+    ``drop_null_outputs``: drop the ``null``s of optional typed output fields (§11.3).
+    ``cache_size``, ``cache_ttl`` (seconds), ``cache_enabled``: the connection cache.
+    ``state_dir``, ``stop_flag_path``: trigger state files and the stop flag (§9.1).
+    """
+
+    # Plain classes rather than dataclasses: generating dataclass methods costs milliseconds
+    # at import, and ``run`` starts a process per action.
+    __slots__ = ("lenient_inputs", "drop_null_outputs", "cache_size", "cache_ttl", "cache_enabled",
+                 "state_dir", "stop_flag_path")
+
+    def __init__(
+        self,
+        *,
+        lenient_inputs: bool = True,
+        drop_null_outputs: bool = True,
+        cache_size: int = 32,
+        cache_ttl: float = 3600.0,
+        cache_enabled: bool = True,
+        state_dir: str = "/workspace/cache",
+        stop_flag_path: str = "/workspace/tmp/terminate_trigger.flag",
+    ):
+        self.lenient_inputs = lenient_inputs
+        self.drop_null_outputs = drop_null_outputs
+        self.cache_size = cache_size
+        self.cache_ttl = cache_ttl
+        self.cache_enabled = cache_enabled
+        self.state_dir = state_dir
+        self.stop_flag_path = stop_flag_path
 
 
-@dataclass
 class Component:
-    kind: str  # action | trigger | task
-    name: str
-    cls: type
-    input: type[Model]
-    output: type[Model]
+    """A loaded component: ``kind`` (action, trigger, task), ``name``, its class and models."""
+
+    __slots__ = ("kind", "name", "cls", "input", "output")
+
+    def __init__(self, kind: str, name: str, cls: type, input: type[Model], output: type[Model]):
+        self.kind, self.name, self.cls, self.input, self.output = kind, name, cls, input, output
 
 
 class Result:
@@ -108,15 +128,17 @@ class Result:
         return f"Result(http_status={self.http_status}, envelope={self.envelope!r})"
 
 
-@dataclass
 class _Call:
     """What one call knows so far; enough to build an error envelope at any point."""
 
-    out_type: str | None = None
-    meta: Any = _UNKNOWN
-    masker: Masker = field(default_factory=Masker)
-    capture: Any = None
-    http_status: int = 200
+    __slots__ = ("out_type", "meta", "masker", "capture", "http_status")
+
+    def __init__(self) -> None:
+        self.out_type: str | None = None
+        self.meta: Any = _UNKNOWN
+        self.masker = Masker()
+        self.capture: Any = None
+        self.http_status = 200
 
 
 class Plugin:
@@ -297,6 +319,8 @@ class Plugin:
         problems = validate(params, model.SCHEMA, "connection")
         if problems:
             raise ConfigError(_lines(problems))
+        if not self.cache.enabled:
+            return self._new_connection(cls, model, params)
         key = connection_key(params, org_id)
         return self.cache.get_or_create(key, lambda: self._new_connection(cls, model, params))
 

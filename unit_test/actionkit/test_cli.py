@@ -72,11 +72,16 @@ def test_usage_error_exits_2(run_hello_cli):
     assert run_hello_cli("nope").returncode == 2
 
 
-@pytest.mark.parametrize("command", ["run", "info"], ids=["run", "info"])
-def test_start_up_imports_no_heavy_module(run_hello_python, make_message, command):
+@pytest.mark.parametrize(
+    ("command", "heavy"),
+    [("run", "'click', 'hashlib'"), ("info", "'actionkit.runtime'")],
+    ids=["run", "info"],
+)
+def test_start_up_imports_no_heavy_module(run_hello_python, make_message, command, heavy):
     probe = (
         "import atexit, sys\n"
-        "heavy = ('jsonschema', 'yaml', 'requests', 'gunicorn', 'actionkit.codegen', 'actionkit.spec')\n"
+        "heavy = ('jsonschema', 'yaml', 'requests', 'gunicorn', 'actionkit.codegen', 'actionkit.spec', "
+        f"{heavy})\n"
         "loaded = lambda: ','.join(m for m in heavy if m in sys.modules)\n"
         "atexit.register(lambda: sys.stderr.write('loaded: ' + loaded()))\n"
         f"sys.argv = ['icon_hello', '{command}']\n"

@@ -208,7 +208,7 @@ def test_unexpected_exception_is_one_clean_line(hello_plugin, make_message):
     result = hello_plugin.handle(make_message("fail", {"kind": "unexpected"}))
     body = result.envelope["body"]
     assert (result.http_status, body["error"]) == (
-        500, f"Action 'fail' failed unexpectedly: ValueError: because I can second line {INTERNAL_HELP}"
+        500, f"Action 'fail' failed unexpectedly: ValueError: because I can second line. {INTERNAL_HELP}"
     )
     assert body["exception"] == {
         "cause": "Action 'fail' failed unexpectedly: ValueError: because I can second line",
