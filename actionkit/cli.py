@@ -41,7 +41,12 @@ def build_cli(package: str) -> click.Group:
     import click  # noqa: PLC0415  (see the module docstring)
 
     def manifest() -> Any:
-        return importlib.import_module(f"{package}.manifest")
+        try:
+            return importlib.import_module(f"{package}.manifest")
+        except ImportError as exc:
+            raise click.ClickException(
+                f"cannot load {package}.manifest ({exc}); generate it with: python -m actionkit generate"
+            ) from None
 
     def show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
         if value and not ctx.resilient_parsing:

@@ -18,17 +18,17 @@ the connection is masked in the envelope (``actionkit.masking``). ``handle`` nev
 from __future__ import annotations
 
 import importlib
-import json
 import logging
 from typing import Any, TextIO
 
-from actionkit import components
+from actionkit import components, envelope
 from actionkit.cache import ConnectionCache, connection_key
+from actionkit.envelope import MESSAGE_TYPES, Result, error_result
 from actionkit.errors import ConfigError, InputError, InternalError, PluginError
 from actionkit.logs import capture
 from actionkit.masking import Masker, collect_secrets
 from actionkit.model import Model
-from actionkit.validate import json_type, validate
+from actionkit.validate import validate
 from actionkit.values import NotJSON, drop_empty_optional_inputs, drop_optional_nulls, plain
 
 __all__ = [
@@ -37,19 +37,7 @@ __all__ = [
 
 log = logging.getLogger("actionkit")
 
-# message type -> (body key of the component name, response type, manifest attribute)
-MESSAGE_TYPES = {
-    "action_start": ("action", "action_event", "ACTIONS"),
-    "trigger_start": ("trigger", "trigger_event", "TRIGGERS"),
-    "task_start": ("task", "task_event", "TASKS"),
-    "connection_test": (None, "connection_test", None),
-}
 BASES = {"action": components.Action, "trigger": components.Trigger, "task": components.Task}
-ENVELOPE_HELP = (
-    'Send one JSON object such as {"type": "action_start", "version": "v1", '
-    '"body": {"action": "<name>", "input": {}, "connection": {}, "meta": {}}}.'
-)
-_UNKNOWN = object()  # meta before the envelope got far enough to default it: rendered null
 
 
 class NoTestError(InputError):
@@ -101,44 +89,6 @@ class Component:
 
     def __init__(self, kind: str, name: str, cls: type, input: type[Model], output: type[Model]):
         self.kind, self.name, self.cls, self.input, self.output = kind, name, cls, input, output
-
-
-class Result:
-    """What ``handle`` returns: the output envelope and how to report it."""
-
-    __slots__ = ("envelope", "http_status", "error")
-
-    def __init__(self, envelope: dict[str, Any], http_status: int = 200, error: PluginError | None = None):
-        self.envelope = envelope
-        self.http_status = http_status
-        self.error = error  # the error the call ended with (its texts unmasked: never print them)
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-    @property
-    def exit_code(self) -> int:
-        return 0 if self.ok else 1
-
-    def to_json(self, *, sort_keys: bool = False) -> str:
-        return json.dumps(self.envelope, sort_keys=sort_keys)
-
-    def __repr__(self) -> str:
-        return f"Result(http_status={self.http_status}, envelope={self.envelope!r})"
-
-
-class _Call:
-    """What one call knows so far; enough to build an error envelope at any point."""
-
-    __slots__ = ("out_type", "meta", "masker", "capture", "http_status")
-
-    def __init__(self) -> None:
-        self.out_type: str | None = None
-        self.meta: Any = _UNKNOWN
-        self.masker = Masker()
-        self.capture: Any = None
-        self.http_status = 200
 
 
 class Plugin:
@@ -222,19 +172,19 @@ class Plugin:
         ``event_stream`` (default stdout) under ``debug`` or without ``dispatcher.url``, else
         are POSTed to that URL.
         """
-        call = _Call()
+        call = envelope.Call()
         try:
             return self._handle(call, message, test, debug, org_id, log_mirror, event_stream, dispatcher)
         except PluginError as error:
-            return self._error(call, error)
+            return envelope.failure(call, error)
         except Exception as exc:  # noqa: BLE001  (handle never raises; a framework defect ends here)
             log.error("actionkit failed unexpectedly", exc_info=True)
-            return self._error(call, _unexpected("actionkit", exc))
+            return envelope.failure(call, _unexpected("actionkit", exc))
 
     def _handle(self, call, message, test, debug, org_id, log_mirror, event_stream, dispatcher) -> Result:
         from actionkit import steps  # noqa: PLC0415  (split out for size; always needed here)
 
-        body, kind, name = self._envelope(call, message)
+        body, kind, name = envelope.check(message, call, self.names)
         params = body.get("connection")
         params = {} if params is None else params
         raw_input = body.get("input")
@@ -255,62 +205,17 @@ class Plugin:
                 call.masker = Masker(secrets)
                 connection = self._connect(connection_spec, params, org_id)
                 if test or component is None:
-                    output = steps.run_test(self, call, component, connection, raw_input)
-                    return self._ok(call, output)
+                    return envelope.ok(call, steps.run_test(self, call, component, connection, raw_input))
                 inp = self._input(component, raw_input)
                 if kind == "action":
-                    return self._ok(call, steps.run_action(self, call, component, connection, inp))
+                    return envelope.ok(call, steps.run_action(self, call, component, connection, inp))
                 if kind == "trigger":
                     return steps.run_trigger(
                         self, call, component, connection, inp, body, debug, event_stream, dispatcher
                     )
                 return steps.run_task(self, call, component, connection, inp, body)
             except PluginError as error:
-                return self._error(call, error)
-
-    def _envelope(self, call: _Call, message: Any) -> tuple[dict, str | None, str | None]:
-        """The checks of reference §3.1, in order; returns ``(body, kind, name)``."""
-        if isinstance(message, (bytes, bytearray, str)):
-            text = message.decode("utf-8", "replace") if isinstance(message, (bytes, bytearray)) else message
-            if not text.strip():
-                raise InputError("The message is empty.", ENVELOPE_HELP)
-            try:
-                message = json.loads(text)
-            except ValueError as exc:
-                raise InputError(f"The message is not valid JSON: {exc}.", ENVELOPE_HELP) from None
-        if not isinstance(message, dict):
-            raise InputError(f"The message must be a JSON object, got {json_type(message)}.", ENVELOPE_HELP)
-        kind_info = MESSAGE_TYPES.get(message.get("type")) if isinstance(message.get("type"), str) else None
-        call.out_type = kind_info[1] if kind_info else None
-        missing = [key for key in ("type", "version", "body") if key not in message]
-        if missing:
-            raise InputError(f"The message lacks {_quote_all(missing)}.", ENVELOPE_HELP)
-        body = message["body"]
-        if not isinstance(body, dict):
-            raise InputError(f"The body must be a JSON object, got {json_type(body)}.", ENVELOPE_HELP)
-        if message["version"] != "v1":
-            version = _show(message["version"])
-            raise InputError(f"Unsupported message version {version}.", 'Send "version": "v1".')
-        if kind_info is None:
-            raise InputError(
-                f"Unknown message type {_show(message['type'])}.", f"Send one of {_quote_all(MESSAGE_TYPES)}."
-            )
-        call.meta = body.get("meta", {})
-        key = kind_info[0]
-        if key is None:
-            return body, None, None
-        name = body.get(key)
-        if name is None or name == "":
-            raise InputError(f"body.{key} is missing.", f"Name the {key} to run in body.{key}.")
-        if not isinstance(name, str):
-            raise InputError(f"body.{key} must be a string, got {json_type(name)}.", f"Name the {key}.")
-        known = self.names(key)
-        if name not in known:
-            choices = f"This plugin has no {key}s."
-            if known:
-                choices = f"This plugin's {key}s are {_quote_all(known)}."
-            raise InputError(f"Unknown {key} {_show(name)}.", choices)
-        return body, key, name
+                return envelope.failure(call, error)
 
     def _connect(self, spec: tuple[type, type[Model]] | None, params: Any, org_id: str) -> Any:
         if spec is None:
@@ -357,38 +262,6 @@ class Plugin:
             raise InternalError(_lines(problems))
         return value
 
-    # -- envelopes ----------------------------------------------------------------------------
-
-    def _ok(self, call: _Call, output: Any, **extra: Any) -> Result:
-        output = call.masker.data(output)
-        body = {"log": self._log(call), "status": "ok", "meta": _meta(call), "output": output}
-        body.update(extra)
-        return Result({"body": body, "version": "v1", "type": call.out_type}, call.http_status)
-
-    def _error(self, call: _Call, error: PluginError) -> Result:
-        log.debug("The step ended with a %s error", error.kind, exc_info=error)
-        masker = call.masker
-        body = {
-            "log": self._log(call),
-            "status": "error",
-            "meta": _meta(call),
-            "error": masker.text(error.error_text()),
-            "exception": masker.data(error.exception_object()),
-        }
-        return Result({"body": body, "version": "v1", "type": call.out_type}, error.http_status, error)
-
-    @staticmethod
-    def _log(call: _Call) -> str:
-        return call.masker.text(call.capture.text()) if call.capture is not None else ""
-
-
-def error_result(error: PluginError, out_type: str | None = None, meta: Any = None) -> Result:
-    """An error envelope for a failure outside ``handle`` (a plugin that cannot even load)."""
-    body = {"log": "", "status": "error", "meta": meta, "error": error.error_text(),
-            "exception": error.exception_object()}
-    return Result({"body": body, "version": "v1", "type": out_type}, error.http_status, error)
-
-
 def call_plugin(what: str, function: Any, *args: Any) -> Any:
     """Call plugin code: a ``PluginError`` passes as is, anything else becomes ``internal``."""
     try:
@@ -415,18 +288,6 @@ def _import(module_name: str, what: str) -> Any:
         raise InternalError(f"Cannot load {what}: {type(exc).__name__}: {exc}") from None
 
 
-def _meta(call: _Call) -> Any:
-    return None if call.meta is _UNKNOWN else call.meta
-
 
 def _lines(problems: list[str]) -> str:
     return "\n".join(f"{problem}." for problem in problems)
-
-
-def _quote_all(names: Any) -> str:
-    return ", ".join(_show(name) for name in names)
-
-
-def _show(value: Any) -> str:
-    return f"'{value}'" if isinstance(value, str) else json.dumps(value)
-

@@ -8,10 +8,11 @@ import os
 import sys
 from typing import Any
 
-from actionkit import components
+from actionkit import components, envelope
+from actionkit.envelope import Result
 from actionkit.errors import InternalError, PluginError
 from actionkit.model import Model
-from actionkit.runtime import BASES, NoTestError, Result, call_plugin, log
+from actionkit.runtime import BASES, NoTestError, call_plugin, log
 from actionkit.triggers import HttpDispatcher, StateFile, StreamDispatcher
 from actionkit.values import NotJSON, plain
 
@@ -102,7 +103,7 @@ def run_trigger(plugin, call, component, connection, inp, body, debug, event_str
         instance.save_state()
         with contextlib.suppress(FileNotFoundError):
             os.remove(flag)
-    return plugin._ok(call, _plain(value, "output"))
+    return envelope.ok(call, _plain(value, "output"))
 
 
 def run_task(plugin, call, component, connection, inp, body) -> Result:
@@ -129,4 +130,4 @@ def run_task(plugin, call, component, connection, inp, body) -> Result:
         if not isinstance(error, PluginError):
             error = InternalError(str(error))
         extra["exception"] = call.masker.data(error.exception_object())
-    return plugin._ok(call, output, **extra)
+    return envelope.ok(call, output, **extra)

@@ -201,3 +201,11 @@ def test_http_passes_the_flags_to_the_server(cli, monkeypatch):
     settings = {"port": 9999, "process_workers": 1, "threads_per_worker": 4, "worker_class": "gevent",
                 "worker_connections": 200, "graceful_timeout": 30, "debug": True}
     assert calls == [("icon_hello", settings)]
+
+
+def test_a_missing_manifest_is_a_clear_error():
+    result = CliRunner().invoke(build_cli("icon_missing"), ["info"], prog_name="icon_missing")
+    assert (result.exit_code, result.stderr) == (
+        1, "Error: cannot load icon_missing.manifest (No module named 'icon_missing'); generate it with: "
+        "python -m actionkit generate\n"
+    )
