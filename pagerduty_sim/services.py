@@ -97,7 +97,7 @@ SERVICES = Resource(
             default="create_alerts_and_incidents",
             enum=("create_incidents", "create_alerts_and_incidents"),
         ),
-        Field("alert_grouping_parameters", "dict", default=lambda: {"type": None}),
+        Field("alert_grouping_parameters", "dict", default=None),
     ),
     filters={
         "team_ids[]": in_teams,
