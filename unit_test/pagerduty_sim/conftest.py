@@ -7,8 +7,6 @@ from typing import Any
 import pytest
 import requests
 
-pytest_plugins = ["pagerduty_sim.pytest_plugin"]
-
 ACCEPT = "application/vnd.pagerduty+json;version=2"
 
 
