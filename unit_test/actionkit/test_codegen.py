@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib
-import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -17,7 +15,6 @@ from jsonschema import Draft202012Validator
 
 from actionkit import Action, Connection, Model, Task, Trigger
 from actionkit.codegen import generate, plan
-from actionkit.pyliteral import literal
 from actionkit.spec import SpecError, load_spec
 
 SPECS = Path(__file__).resolve().parent / "specs"
@@ -370,60 +367,3 @@ def test_generated_code_is_ruff_clean(generated):
         capture_output=True, text=True, timeout=60,
     )
     assert result.returncode == 0, result.stdout
-
-
-def test_help_md_matches_the_golden_file(generated):
-    golden = (SPECS / "full.help.md").read_text(encoding="utf-8")
-    assert (generated / "help.md").read_text(encoding="utf-8") == golden
-
-
-def test_help_md_examples_are_the_generated_examples(import_generated, generated):
-    help_md = (generated / "help.md").read_text()
-    blocks = [json.loads(block) for block in re.findall(r"```\n(.*?)\n```", help_md, re.S)]
-    connection = import_generated("connection.schema")
-    create = import_generated("actions.create_widget.schema")
-    assert blocks[:3] == [connection.Input.EXAMPLE, create.Input.EXAMPLE, create.Output.EXAMPLE]
-
-
-def test_help_md_says_so_when_sections_are_empty(tmp_path):
-    text = (SPECS / "full.yaml").read_text()
-    text = text[: text.index("key_features:")] + text[text.index("actions:") :]
-    text = text[: text.index("  create_widget:")] + text[text.index("  ping:") : text.index("triggers:")]
-    (tmp_path / "plugin.spec.yaml").write_text(text.replace("enable_cache: true\n", ""))
-    generate(tmp_path)
-    help_md = (tmp_path / "help.md").read_text()
-    headings = [line for line in help_md.splitlines() if line.startswith("#")]
-    assert headings == [
-        "# Description", "# Key Features", "# Requirements", "# Supported Product Versions",
-        "# Documentation",
-        "## Setup", "## Technical Details", "### Actions", "#### Ping", "##### Input", "##### Output",
-        "### Triggers", "### Tasks", "### Custom Types", "## Troubleshooting", "# Version History", "# Links",
-        "## References",
-    ]
-    for line in [
-        "_This plugin does not contain any key features._",
-        "_This plugin does not contain a connection._",
-        "_This action does not contain any inputs._",
-        "_This plugin does not contain any triggers._",
-        "_This plugin does not contain any tasks._",
-        "_This plugin does not contain any custom types._",
-        "_This plugin does not contain any version history._",
-    ]:
-        assert f"\n{line}\n" in help_md
-    assert not (tmp_path / PKG / "connection").exists()
-
-
-@pytest.mark.parametrize(
-    "value",
-    [
-        {"quote": 'say "hi"', "backslash": "a\\b", "newline": "a\nb", "unicode": "héllo — ✓", "tab": "\t"},
-        {"long": "word " * 60, "url": "https://example.org/" + "x" * 150, "lines": "line one\n" * 30},
-        [None, True, False, 0, -1, 1.5, 1e100, [], {}, [[[]]]],
-        {"nested": {"deeper": {"deepest": ["a" * 40, "b" * 40, "c" * 40]}}},
-    ],
-    ids=["escapes", "long-strings", "scalars", "nesting"],
-)
-def test_python_literal_round_trips_within_the_line_length(value):
-    source = "VALUE = " + literal(value, 0, len("VALUE = "))
-    assert ast.literal_eval(source[len("VALUE = ") :]) == value
-    assert max(len(line) for line in source.splitlines()) <= 110
