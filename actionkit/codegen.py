@@ -273,8 +273,8 @@ def python_names(keys: list[str]) -> dict[str, str]:
             names[key] = key
             continue
         name = re.sub(r"\W", "_", key) or "field"
-        if name[0].isdigit():
-            name = f"f_{name}"
+        if name[0].isdigit() or name[0] == "_":
+            name = f"f{name}" if name[0] == "_" else f"f_{name}"
         while not _usable(name) or name in taken:
             name += "_"
         taken.add(name)

@@ -14,7 +14,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from actionkit import Action, Connection, Model, Task, Trigger
-from actionkit.codegen import generate, plan
+from actionkit.codegen import generate, plan, python_names
 from actionkit.spec import SpecError, load_spec
 
 SPECS = Path(__file__).resolve().parent / "specs"
@@ -367,3 +367,19 @@ def test_generated_code_is_ruff_clean(generated):
         capture_output=True, text=True, timeout=60,
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_python_names_are_usable_and_distinct():
+    keys = ["_id", "get", "SCHEMA", "class", "1st", "a-b", "a_b", "", "ok", "to_dict"]
+    assert python_names(keys) == {
+        "_id": "f_id",
+        "get": "get_",
+        "SCHEMA": "SCHEMA_",
+        "class": "class_",
+        "1st": "f_1st",
+        "a-b": "a_b_",
+        "a_b": "a_b",
+        "": "field",
+        "ok": "ok",
+        "to_dict": "to_dict_",
+    }
