@@ -68,6 +68,22 @@ def _key_errors(value: Any, name: str) -> list[str]:
     return errors
 
 
+def _context_errors(body: dict[str, Any]) -> list[str]:
+    """``links`` need an ``href`` and ``images`` a ``src``."""
+    errors = []
+    for name, required in (("links", "href"), ("images", "src")):
+        items = body.get(name)
+        if items is None:
+            continue
+        if not isinstance(items, list) or not all(_has_text(i, required) for i in items):
+            errors.append(f"'{name}' must be a list of objects, each with a '{required}'")
+    return errors
+
+
+def _has_text(item: Any, key: str) -> bool:
+    return isinstance(item, dict) and isinstance(item.get(key), str)
+
+
 def _integration(app: Any, key: str) -> dict[str, Any] | None:
     integration_id = app.store.routing_keys.get(key)
     return app.store.find("integrations", integration_id) if integration_id else None
@@ -170,6 +186,9 @@ def enqueue_change(app: Any, request: Request) -> Response:
         errors += _text_error(payload, "summary", 1024)
         if payload.get("timestamp") is not None and not isinstance(payload["timestamp"], str):
             errors.append("'payload.timestamp' must be an ISO 8601 string")
+        if payload.get("custom_details") is not None and not isinstance(payload["custom_details"], dict):
+            errors.append("'payload.custom_details' must be an object")
+    errors += _context_errors(body)
     if errors:
         return _invalid(*errors)
     with app.store.lock:
@@ -223,6 +242,11 @@ def create_event_v1(app: Any, request: Request) -> Response:
             errors.append("Description is too long (maximum is 1024 characters)")
     if body.get("details") is not None and not isinstance(body["details"], dict):
         errors.append("details must be an object")
+    contexts = body.get("contexts")
+    if contexts is not None and (
+        not isinstance(contexts, list) or not all(isinstance(c, dict) for c in contexts)
+    ):
+        errors.append("contexts must be a list of objects")
     if errors:
         return _invalid(*errors)
     key = body["service_key"]
@@ -252,9 +276,7 @@ def create_event_v1(app: Any, request: Request) -> Response:
         )
     else:
         app.queue.submit(
-            lambda store: _with(
-                store, key, lambda i: alerts.alert_action(store, i, incident_key, event_type)
-            )
+            lambda store: _with(store, key, lambda i: alerts.alert_action(store, i, incident_key, event_type))
         )
     return accepted
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .clock import parse_time
 from .errors import invalid, missing_ability
 from .resources import by_name, in_teams
 from .store import Field, Resource, Store
@@ -150,6 +151,14 @@ def _validate_schedule(
         for key in ("start", "rotation_virtual_start", "rotation_turn_length_seconds", "users"):
             if key not in layer:
                 raise invalid(f"Schedule layer {number}: {key} can't be blank")
+        for key in ("start", "rotation_virtual_start", "end"):
+            if key in layer and layer[key] is not None and parse_time(str(layer[key])) is None:
+                raise invalid(f"Schedule layer {number}: {key} must be an ISO 8601 date-time")
+        turn = layer["rotation_turn_length_seconds"]
+        if not isinstance(turn, int) or isinstance(turn, bool) or turn < 1:
+            raise invalid(f"Schedule layer {number}: rotation_turn_length_seconds must be a positive integer")
+        if not isinstance(layer["users"], list) or not layer["users"]:
+            raise invalid(f"Schedule layer {number}: users must be a non-empty list")
         users = []
         for entry in layer["users"]:
             user = entry.get("user") if isinstance(entry, dict) else None

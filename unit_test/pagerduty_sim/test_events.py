@@ -272,3 +272,12 @@ def test_v1_throttles_with_403(sim, send, v1_key):
     sim.settings.events_rate_limit = 1
     body = {"service_key": v1_key, "event_type": "resolve", "incident_key": "k"}
     assert [send(body, V1_PATH).status_code for _ in range(2)] == [200, 403]
+
+
+def test_links_need_an_href(send, key):
+    body = {
+        "routing_key": key,
+        **{"event_action": "trigger", "payload": TRIGGER_PAYLOAD},
+        "links": [{"text": "x"}],
+    }
+    assert send(body).json()["errors"] == ["'links' must be a list of objects, each with a 'href'"]

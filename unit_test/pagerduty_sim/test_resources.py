@@ -272,3 +272,26 @@ def test_schedule_users_lists_everyone(api, sim):
     schedule = sim.state()["schedules"][0]["id"]
     names = [u["name"] for u in api.get(f"/schedules/{schedule}/users").json()["users"]]
     assert names == ["Uma User", "Ulf User"]
+
+
+@pytest.mark.parametrize(
+    "layer,error",
+    [
+        (
+            {"rotation_turn_length_seconds": 0},
+            "Schedule layer 1: rotation_turn_length_seconds must be a positive integer",
+        ),
+        ({"start": "soon"}, "Schedule layer 1: start must be an ISO 8601 date-time"),
+        ({"users": []}, "Schedule layer 1: users must be a non-empty list"),
+    ],
+    ids=["zero-turn", "bad-start", "no-users"],
+)
+def test_schedule_layer_validation(api, users, layer, error):
+    base = {
+        "start": "2024-01-01T00:00:00Z",
+        "rotation_virtual_start": "2024-01-01T00:00:00Z",
+        "rotation_turn_length_seconds": 86400,
+        "users": [{"user": {"id": users["Uma User"]["id"], "type": "user_reference"}}],
+    }
+    body = {"schedule": {"type": "schedule", "time_zone": "UTC", "schedule_layers": [{**base, **layer}]}}
+    assert api.post("/schedules", json=body).json()["error"]["errors"] == [error]
