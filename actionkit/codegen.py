@@ -185,12 +185,14 @@ def manifest(spec: Spec) -> str:
 
 
 def connection_module(spec: Spec) -> str:
+    """The connection's schema module: ``class Input(Model)``."""
     title = f"{spec.title} connection"
     model = _model_class("Input", f"Connection of {spec.title}.", spec.raw_connection, spec)
     return _module(spec, title, "the settings and credentials every component shares.", [model])
 
 
 def component_module(spec: Spec, component: Component) -> str:
+    """A component's schema module: ``Input`` and ``Output`` (and ``State`` for a task)."""
     title = component.title
     classes = [
         _model_class("Input", f"Input of {title}.", component.section("input"), spec),
