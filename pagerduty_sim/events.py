@@ -126,6 +126,7 @@ def enqueue_v2(app: Any, request: Request) -> Response:
                 payload["custom_details"], (dict, str)
             ):
                 errors.append("'payload.custom_details' must be an object")
+    errors += _context_errors(body)
     if errors:
         return _invalid(*errors)
     key = body["routing_key"]
