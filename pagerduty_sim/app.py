@@ -52,12 +52,14 @@ def mask(value: str) -> str:
 class App:
     """One simulated PagerDuty account and everything that serves it."""
 
-    def __init__(self, seed: str = "demo", settings: Settings | None = None):
+    def __init__(self, seed: str = "demo", settings: Settings | None = None, extra_resources: tuple = ()):
+        """``extra_resources``: more ``Resource`` declarations to serve, each with its generic routes."""
+        resources = [*RESOURCES, *extra_resources]
         self.seed = seed
         self.settings = settings or Settings()
         self.clock = Clock()
         self.ids = IdGenerator()
-        self.store = Store(RESOURCES, self.settings, self.clock, self.ids)
+        self.store = Store(resources, self.settings, self.clock, self.ids)
         self.faults = Faults()
         self.limiter = RateLimiter(self.settings)
         self.events_limiter = EventsLimiter(self.settings)
@@ -65,7 +67,7 @@ class App:
         self.log_lock = threading.Lock()
         self.queue = events.EventQueue(self)
         self.router = Router()
-        rest.register(self.router, RESOURCES)
+        rest.register(self.router, resources)
         events.register(self.router)
         control.register(self.router)
         self.credentials: dict[str, Any] = {}

@@ -48,6 +48,7 @@ class SimHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "pagerduty_sim"
     sys_version = ""
+    timeout = 300  # seconds an idle keep-alive connection is kept before its thread lets it go
     server: SimHTTPServer
 
     def setup(self) -> None:

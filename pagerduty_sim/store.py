@@ -368,7 +368,7 @@ class Store:
         if expected is not None and (
             not isinstance(raw, expected) or (expected is int and isinstance(raw, bool))
         ):
-            raise ValueError(f"{spec.label} must be a {_KIND_WORDS[spec.kind]}")
+            raise ValueError(f"{spec.label} must be {_KIND_WORDS[spec.kind]}")
         if spec.kind == "str":
             if spec.required and not raw.strip():
                 raise ValueError(f"{spec.label} can't be blank")
@@ -389,7 +389,13 @@ class Store:
         return raw["id"]
 
 
-_KIND_WORDS = {"str": "string", "int": "integer", "bool": "boolean", "dict": "object", "list": "list"}
+_KIND_WORDS = {
+    "str": "a string",
+    "int": "an integer",
+    "bool": "a boolean",
+    "dict": "an object",
+    "list": "a list",
+}
 
 
 def _int_param(query: Query, name: str, default: int) -> int:
