@@ -1,0 +1,99 @@
+"""Events actions through the real CLI against the simulator: success and failure paths."""
+
+from unit_test.e2e.conftest import incidents
+
+
+def test_trigger_opens_one_incident_with_everything_it_was_given(run_action, sim):
+    run = run_action("send_trigger_event", {
+        "description": "Disk at 99% on web-01", "incident_key": "web-01/disk", "severity": "critical",
+        "source": "web-01", "component": "disk", "group": "web", "class": "capacity",
+        "details": {"free_space": "1%"},
+        "contexts": [{"type": "link", "href": "https://example.com/web-01", "text": "Dashboard"},
+                     {"type": "image", "src": "https://example.com/cpu.png", "alt": "CPU"}],
+    })
+    assert run.exit_code == 0
+    assert run.output == {"status": "success", "message": "Event processed", "incident_key": "web-01/disk"}
+    (incident,) = incidents(sim)
+    assert (incident["title"], incident["status"], incident["incident_key"]) == (
+        "Disk at 99% on web-01", "triggered", "web-01/disk")
+    (alert,) = sim.state()["alerts"]
+    assert alert["severity"] == "critical"
+    assert alert["body"]["details"] == {"free_space": "1%"}
+    assert [c["type"] for c in alert["body"]["contexts"]] == ["link", "image"]
+
+
+def test_trigger_without_key_gets_a_generated_one_it_returns(run_action, sim):
+    run = run_action("send_trigger_event", {"description": "CPU high"})
+    key = run.output["incident_key"]
+    assert len(key) == 32 and incidents(sim)[0]["incident_key"] == key
+
+
+def test_trigger_retried_through_500_and_429_opens_exactly_one_incident(run_action, sim):
+    sim.add_fault(method="POST", path="/v2/enqueue", status=500, count=1)
+    sim.add_fault(method="POST", path="/v2/enqueue", status=429, count=1)
+    run = run_action("send_trigger_event", {"description": "Flapping check"})
+    assert run.exit_code == 0
+    sent = [r for r in sim.requests() if r["path"] == "/v2/enqueue"]
+    assert len(sent) == 3
+    assert len({r["body"]["dedup_key"] for r in sent}) == 1  # the key was fixed before the first attempt
+    assert len(incidents(sim)) == 1
+    assert "retrying" in run.body["log"]
+
+
+def test_trigger_that_keeps_failing_is_a_transient_error(run_action, sim):
+    sim.add_fault(method="POST", path="/v2/enqueue", status=503, count=10)
+    run = run_action("send_trigger_event", {"description": "Down"})
+    assert run.exit_code == 1
+    assert run.body["exception"]["assistance"] == "This is temporary; run the step again later."
+    assert incidents(sim) == []
+
+
+def test_missing_service_key_says_where_to_set_one(run_action, connection, sim):
+    del connection["service_key"]
+    run = run_action("send_trigger_event", {"description": "x"}, connection)
+    assert run.exit_code == 1
+    assert run.body["exception"]["cause"] == (
+        "No service key: the action input service_key is empty and the connection has no default.")
+    assert sim.requests() == []
+
+
+def test_unknown_routing_key_is_refused_without_echoing_it(run_action):
+    unknown = "0123456789abcdef0123456789abcdef"
+    run = run_action("send_trigger_event", {"description": "x", "service_key": unknown})
+    assert run.exit_code == 1
+    assert "Invalid routing key" in run.error
+    assert unknown not in run.error + run.body["log"]
+
+
+def test_malformed_routing_key_names_the_input(run_action, sim):
+    run = run_action("send_trigger_event", {"description": "x", "service_key": "not-a-key"})
+    assert run.exit_code == 1
+    assert "service_key" in run.body["exception"]["cause"]
+    assert sim.requests() == []
+
+
+def test_acknowledge_then_resolve_move_the_incident(run_action, sim):
+    run_action("send_trigger_event", {"description": "x", "incident_key": "k-1"})
+    ack = run_action("send_acknowledge_event", {"incident_key": "k-1", "description": "looking"})
+    assert ack.output == {"status": "success", "message": "Event processed", "incident_key": "k-1"}
+    assert incidents(sim)[0]["status"] == "acknowledged"
+    assert "looking" in ack.body["log"]
+    run_action("send_resolve_event", {"incident_key": "k-1"})
+    assert incidents(sim)[0]["status"] == "resolved"
+
+
+def test_acknowledge_of_unknown_key_is_not_found(run_action, sim):
+    run = run_action("send_acknowledge_event", {"incident_key": "never-triggered"})
+    assert run.exit_code == 1
+    assert run.body["exception"]["cause"] == (
+        "Cannot acknowledge incident key 'never-triggered': no incident has this key.")
+    assert not any(r["path"] == "/v2/enqueue" for r in sim.requests())
+
+
+def test_resolve_of_resolved_incident_says_so(run_action, sim):
+    run_action("send_trigger_event", {"description": "x", "incident_key": "k-2"})
+    run_action("send_resolve_event", {"incident_key": "k-2"})
+    run = run_action("send_resolve_event", {"incident_key": "k-2"})
+    assert run.exit_code == 1
+    assert run.body["exception"]["cause"] == (
+        "Cannot resolve incident key 'k-2': its incident [#1] x is already resolved.")
