@@ -12,7 +12,7 @@ changes never scan the tables.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from .clock import parse_time
@@ -96,16 +96,24 @@ def agent_name(store: Store, agent: ActorRef | None) -> str:
 
 def on_call(store: Store, schedule_id: str, when: datetime) -> str | None:
     """The user on call on ``schedule_id`` at ``when``: the last layer covering that time wins."""
+    shift = on_call_shift(store, schedule_id, when)
+    return shift[0] if shift else None
+
+
+def on_call_shift(store: Store, schedule_id: str, when: datetime) -> tuple[str, datetime, datetime] | None:
+    """``(user, shift start, shift end)`` on ``schedule_id`` at ``when`` (restrictions are ignored)."""
     schedule = store.find("schedules", schedule_id)
     chosen = None
     for layer in (schedule or {}).get("schedule_layers", ()):
         start = parse_time(str(layer.get("rotation_virtual_start") or layer.get("start")))
         end = parse_time(str(layer["end"])) if layer.get("end") else None
-        turn = layer.get("rotation_turn_length_seconds") or 86400
+        turn = timedelta(seconds=layer.get("rotation_turn_length_seconds") or 86400)
         users = layer.get("users") or []
         if start is None or not users or (end is not None and when >= end) or when < start:
             continue
-        chosen = users[int((when - start).total_seconds() // turn) % len(users)]
+        index = int((when - start) / turn)
+        shift_start = start + index * turn
+        chosen = (users[index % len(users)], shift_start, shift_start + turn)
     return chosen
 
 
@@ -319,13 +327,9 @@ def set_status(
     sync_open(store, incident)
 
 
-
-
 def close_alert(store: Store, alert: dict[str, Any]) -> None:
     alert["status"] = "resolved"
     alert["resolved_at"] = store.now()
     key = (alert["service"], alert["alert_key"])
     if store.index("open_alerts").get(key) == alert["id"]:
         del store.index("open_alerts")[key]
-
-

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import incident_routes
+from . import incident_routes, oncalls
 from .errors import ApiError, invalid, not_found
 from .store import Resource
 from .wire import Request, Response, Router
@@ -224,3 +224,4 @@ def register(router: Router, resources: list[Resource]) -> None:
     router.add("GET", "/services/{id}/change_events", service_change_events)
     router.add("GET", "/schedules/{id}/users", schedule_users)
     incident_routes.register(router)
+    oncalls.register(router)

@@ -446,6 +446,11 @@ def service_change_events(c):
     return c.call("GET", f"/services/{c.service}/change_events", c.api)
 
 
+@scenario("GET", "/oncalls", 200)
+def list_oncalls(c):
+    return c.call("GET", f"/oncalls?escalation_policy_ids[]={c.policy}&earliest=true", c.api)
+
+
 # -- priorities and abilities ---------------------------------------------------------------------
 
 
