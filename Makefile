@@ -31,7 +31,7 @@ check: $(STAMP) lint
 	$(PY) -m actionkit generate --check
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff check . bin/icon_pagerduty bin/demo
 	$(VENV)/bin/hadolint Dockerfile
 
 generate: $(STAMP)
