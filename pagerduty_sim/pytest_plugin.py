@@ -1,6 +1,7 @@
 """pytest fixtures: ``pd_sim`` (one simulator per session) and ``sim`` (the same, reset per test).
 
-Enable with ``pytest_plugins = ["pagerduty_sim.pytest_plugin"]`` in a conftest.py.
+Enable with ``pytest_plugins = ["pagerduty_sim.pytest_plugin"]`` in the top-level conftest.py
+(pytest accepts ``pytest_plugins`` only there); this repository does so in ``unit_test/conftest.py``.
 """
 
 from __future__ import annotations

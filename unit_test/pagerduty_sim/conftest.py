@@ -1,4 +1,4 @@
-"""Fixtures for the simulator's own tests: the shared plugin fixtures plus HTTP helpers."""
+"""Fixtures for the simulator's own tests: HTTP helpers over ``sim`` (from ``unit_test/conftest.py``)."""
 
 from __future__ import annotations
 
