@@ -88,3 +88,21 @@ def test_live_success_codes_are_accepted(c):
     assert c.response_problems("POST", "/users", 200, {"user": {}}) == [
         "POST /users -> 200: status 200 is not documented for this operation"
     ]
+
+
+def test_null_optional_fields_are_accepted_but_required_ones_are_not(c):
+    user = {"id": "PABC123", "type": "user", "name": "Ann", "email": "a@b.cd", "description": None}
+    assert c.response_problems("GET", "/users/PABC123", 200, {"user": user}) == []
+    assert c.response_problems("GET", "/users/PABC123", 200, {"user": None}) == [
+        "GET /users/PABC123 -> 200: body.(root): 'user' is a required property"
+    ]
+
+
+def test_log_entry_channels_need_a_type(c):
+    entry = {"id": "Q02JTSNZWHSEKV", "type": "trigger_log_entry", "created_at": "2026-01-01T00:00:00Z",
+             "channel": {"summary": "no type"}}
+    assert c.response_problems("GET", "/log_entries/Q02JTSNZWHSEKV", 200, {"log_entry": entry}) == [
+        "GET /log_entries/Q02JTSNZWHSEKV -> 200: a log entry channel has no type: {'summary': 'no type'}"
+    ]
+    entry["channel"] = {"type": "api"}
+    assert c.response_problems("GET", "/log_entries/Q02JTSNZWHSEKV", 200, {"log_entry": entry}) == []
