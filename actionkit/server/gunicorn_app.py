@@ -1,0 +1,193 @@
+"""``serve``: the plugin's WSGI app under gunicorn, with threaded workers (reference §4.1).
+
+Only the ``http`` command imports this module, and with it gunicorn. The settings come from the
+CLI flags, or, when ``GUNICORN_CONFIG_FILE`` names a JSON file, from that file alone. The
+address is ``ACTIONKIT_BIND`` (a host, default ``0.0.0.0``) and ``--port``. SIGTERM is a graceful
+stop: requests in flight get ``graceful_timeout`` seconds to finish, then the process exits 0.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import logging
+import os
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from actionkit.server.state import ServerState
+from actionkit.server.wsgi import App, settings_from_env
+
+__all__ = ["serve", "gunicorn_settings", "DEFAULT_HOST"]
+
+DEFAULT_HOST = "0.0.0.0"  # noqa: S104  (the reference's bind; ACTIONKIT_BIND narrows it)
+# What a GUNICORN_CONFIG_FILE may set; hooks and the like are ours, other keys are ignored.
+FILE_KEYS = frozenset({
+    "bind", "workers", "threads", "worker_class", "worker_connections", "graceful_timeout", "timeout",
+    "keepalive", "loglevel", "backlog", "max_requests", "max_requests_jitter", "limit_request_line",
+    "limit_request_fields", "limit_request_field_size", "errorlog", "accesslog", "access_log_format",
+    "certfile", "keyfile", "ca_certs", "forwarded_allow_ips",
+})
+DEFAULTS = {"bind": f"{DEFAULT_HOST}:10001", "workers": 1, "threads": 4, "worker_class": "sync",
+            "worker_connections": 200, "graceful_timeout": 30, "loglevel": "info"}
+
+
+class ConfigProblem(Exception):
+    """A setting that cannot work; its text is one line for the operator."""
+
+
+def gunicorn_settings(
+    port: int = 10001,
+    process_workers: int = 1,
+    threads_per_worker: int = 4,
+    worker_class: str = "sync",
+    worker_connections: int = 200,
+    graceful_timeout: int = 30,
+    debug: bool = False,
+    environ: Mapping[str, str] | None = None,
+) -> tuple[dict[str, Any], list[str]]:
+    """The gunicorn settings and the warnings about them; ``ConfigProblem`` if they cannot work."""
+    env = os.environ if environ is None else environ
+    warnings: list[str] = []
+    config_file = env.get("GUNICORN_CONFIG_FILE", "").strip()
+    if config_file:
+        settings = dict(DEFAULTS)
+        given = _read_config_file(config_file)
+        ignored = sorted(set(given) - FILE_KEYS)
+        if ignored:
+            warnings.append(f"{config_file}: ignoring settings {', '.join(ignored)}")
+        settings.update({key: value for key, value in given.items() if key in FILE_KEYS})
+    else:
+        host = env.get("ACTIONKIT_BIND", "").strip() or DEFAULT_HOST
+        settings = {
+            "bind": f"{host}:{port}",
+            "workers": process_workers,
+            "threads": threads_per_worker,
+            "worker_class": worker_class,
+            "worker_connections": worker_connections,
+            "graceful_timeout": graceful_timeout,
+            "loglevel": "debug" if debug else "info",
+        }
+    settings["worker_class"] = _worker_class(str(settings["worker_class"]))
+    for key in ("workers", "threads"):
+        if not isinstance(settings[key], int) or settings[key] < 1:
+            raise ConfigProblem(f"{key} must be a whole number of at least 1, not {settings[key]!r}.")
+    return settings, warnings
+
+
+def _read_config_file(path: str) -> dict[str, Any]:
+    try:
+        with open(path, encoding="utf-8") as stream:
+            data = json.load(stream)
+    except OSError as exc:
+        raise ConfigProblem(f"GUNICORN_CONFIG_FILE {path}: cannot read it ({exc.strerror}).") from None
+    except ValueError as exc:
+        raise ConfigProblem(f"GUNICORN_CONFIG_FILE {path}: not valid JSON ({exc}).") from None
+    if not isinstance(data, dict):
+        raise ConfigProblem(f"GUNICORN_CONFIG_FILE {path}: must hold a JSON object of settings.")
+    return data
+
+
+def _worker_class(name: str) -> str:
+    if name in ("sync", "gthread"):
+        return "gthread"  # threads always: one slow PagerDuty call must not hold the whole worker
+    if name == "gevent":
+        if importlib.util.find_spec("gevent") is None:
+            raise ConfigProblem("worker_class gevent needs the gevent package, which is not installed; "
+                                "use sync (threads).")
+        return "gevent"
+    raise ConfigProblem(f"worker_class must be sync, gthread or gevent, not {name!r}.")
+
+
+class _Server(BaseApplication):
+    def __init__(self, plugin: Any, settings: dict[str, Any], app_settings: dict[str, Any], debug: bool):
+        self._plugin = plugin
+        self._settings = settings
+        self._app_settings = app_settings
+        self._debug = debug
+        self.state = ServerState()
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._settings.items():
+            self.cfg.set(key, value)
+        if "control_socket_disable" in self.cfg.settings:
+            # gunicorn >= 24 opens a control socket under $HOME: one path for every server of a user,
+            # and no $HOME for the image's user. Nothing here uses it.
+            self.cfg.set("control_socket_disable", True)
+        state = self.state
+        state.target_workers = self.cfg.workers
+
+        def on_starting(server):
+            state.master_pid = os.getpid()
+
+        def pre_fork(server, worker):
+            worker.actionkit_slot = state.reserve()
+
+        def post_fork(server, worker):
+            state.join(worker.actionkit_slot)
+
+        def child_exit(server, worker):
+            state.release(getattr(worker, "actionkit_slot", -1))
+
+        def worker_exit(server, worker):
+            if os.getpid() == state.master_pid:  # the master dropped a worker that was already gone
+                state.release(getattr(worker, "actionkit_slot", -1))
+
+        def nworkers_changed(server, new_value, old_value):
+            state.target_workers = new_value
+
+        for hook in (on_starting, pre_fork, post_fork, child_exit, worker_exit, nworkers_changed):
+            self.cfg.set(hook.__name__, hook)
+
+    def load(self) -> App:
+        level = logging.getLevelName(str(self.cfg.loglevel).upper())
+        return App(
+            self._plugin,
+            debug=self._debug,
+            state=self.state,
+            workers=self.cfg.workers,
+            threads=self.cfg.threads,
+            log_level=level if isinstance(level, int) else logging.INFO,
+            **self._app_settings,
+        )
+
+
+def serve(
+    plugin: Any,
+    port: int = 10001,
+    process_workers: int = 1,
+    threads_per_worker: int = 4,
+    worker_class: str = "sync",
+    worker_connections: int = 200,
+    graceful_timeout: int = 30,
+    debug: bool = False,
+) -> None:
+    """Serve ``plugin`` until SIGTERM/SIGINT; exits with a one-line error (status 2) on bad settings."""
+    try:
+        settings, warnings = gunicorn_settings(
+            port, process_workers, threads_per_worker, worker_class, worker_connections, graceful_timeout,
+            debug,
+        )
+        app_settings = settings_from_env()
+    except (ConfigProblem, ValueError) as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    for warning in warnings:
+        print(f"Warning: {warning}", file=sys.stderr)
+    _preload(plugin)
+    _Server(plugin, settings, app_settings, debug).run()
+
+
+def _preload(plugin: Any) -> None:
+    """Import every component before forking, so no worker pays for it on its first request."""
+    try:
+        plugin.connection_class()
+        for kind in ("action", "trigger", "task"):
+            for name in plugin.names(kind):
+                plugin.component(kind, name)
+    except Exception as exc:  # noqa: BLE001  (the broken component answers 500 with this same error)
+        print(f"Warning: {exc}", file=sys.stderr)

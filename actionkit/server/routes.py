@@ -1,0 +1,163 @@
+"""The route table of HTTP mode (reference §4.2) and the small admin routes.
+
+Paths are written without the ``/api/v1`` prefix: every route answers with it and without it
+(the legacy form). ``{name}`` matches one path segment.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from actionkit.server import inspect
+from actionkit.server.messages import EVENT_TYPES, serve_message
+from actionkit.server.web import Request, Response, json_response
+
+if TYPE_CHECKING:
+    from actionkit.server.wsgi import App
+
+__all__ = ["Route", "ROUTES", "match", "OPEN_PATHS"]
+
+Handler = Callable[..., Response]
+OPEN_PATHS = frozenset({"/status"})  # answered without the API token: load balancers probe it
+
+
+class Route:
+    """A path pattern and its handler per method; ``out_type`` marks an envelope route."""
+
+    __slots__ = ("path", "pattern", "methods", "out_type", "refusal")
+
+    def __init__(self, path: str, methods: dict[str, Handler], out_type: str | None = None,
+                 refusal: str = ""):
+        self.path = path
+        self.pattern = re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path) + "$")
+        self.methods = methods
+        self.out_type = out_type
+        self.refusal = refusal  # why a method is not allowed here, when that needs saying; {path}: the path
+
+    def handler(self, method: str) -> Handler | None:
+        if "*" in self.methods:
+            return self.methods["*"]
+        if method == "HEAD":
+            method = "GET"
+        return self.methods.get(method)
+
+    @property
+    def allowed(self) -> str:
+        methods = list(self.methods)
+        if "GET" in methods:
+            methods.append("HEAD")
+        return ", ".join(methods)
+
+
+def match(path: str) -> tuple[Route | None, dict[str, str]]:
+    for route in ROUTES:
+        found = route.pattern.match(path)
+        if found:
+            return route, found.groupdict()
+    return None, {}
+
+
+# -- handlers ----------------------------------------------------------------------------------
+
+def _run(kind: str, *, test: bool) -> Handler:
+    def handler(app: App, request: Request, name: str) -> Response:
+        return serve_message(app, request, kind, name, test=test)
+
+    return handler
+
+
+def _connection_test(app: App, request: Request) -> Response:
+    return serve_message(app, request, None)
+
+
+def _connection_test_task(app: App, request: Request) -> Response:
+    return serve_message(app, request, None, task_aware=True)
+
+
+def _connection_other(app: App, request: Request, other: str) -> Response:
+    return json_response(404, {
+        "error": "The connection routes are /api/v1/connection/test and /api/v1/connection/test_task.",
+        "code": 404,
+        "method": request.method,
+        "name": "Not Found",
+    })
+
+
+def _status(app: App, request: Request) -> Response:
+    return json_response(200, {"status": "Ready"})
+
+
+def _workers(app: App, request: Request) -> Response:
+    return json_response(200, {"num_workers": app.state.workers()})
+
+
+def _change_workers(step: int) -> Handler:
+    def handler(app: App, request: Request) -> Response:
+        state = app.state
+        if state.master_pid <= 0:
+            refusal = "Workers can be added or removed only when served by `http` (gunicorn)."
+            return json_response(501, {"error": refusal})
+        target = max(1, state.target_workers + step)
+        os.kill(state.master_pid, signal.SIGTTIN if step > 0 else signal.SIGTTOU)
+        return json_response(200, {"num_workers": target})
+
+    return handler
+
+
+def _shutdown(app: App, request: Request) -> Response:
+    if app.cloud:
+        return app.not_found(request)
+    app.state.initiate_shutdown()
+    return json_response(200, {"message": "Shutdown request accepted."})
+
+
+def _admin_status(app: App, request: Request) -> Response:
+    if not app.track_work:
+        return app.not_found(request)
+    state = app.state
+    active = state.active_work()
+    initiated = state.shutdown_initiated
+    return json_response(200, {
+        "active_work": active, "shutdown_initiated": initiated, "shutdown_safe": initiated and active == 0,
+    })
+
+
+def _routes() -> list[Route]:
+    routes = [
+        Route("/info", {"GET": inspect.info}),
+        Route("/spec", {"GET": inspect.spec}),
+        Route("/api", {"GET": inspect.api}),
+        Route("/status", {"GET": _status}),
+        Route("/workers", {"GET": _workers}),
+        Route("/workers/add", {"POST": _change_workers(+1)}),
+        Route("/workers/remove", {"POST": _change_workers(-1)}),
+        Route("/admin/shutdown", {"POST": _shutdown}),
+        Route("/admin/status", {"GET": _admin_status}),
+        Route("/definitions/actions", {"GET": inspect.action_definitions}),
+        Route("/connection", {"GET": inspect.connection_schema}),
+        Route("/connection/test", {"POST": _connection_test}, EVENT_TYPES[None]),
+        Route("/connection/test_task", {"POST": _connection_test_task}, EVENT_TYPES[None]),
+        Route("/connection/{other}", {"*": _connection_other}),
+    ]
+    for kind in ("action", "trigger", "task"):
+        plural = f"{kind}s"
+        runs: dict[str, Any] = {"GET": inspect.detail(kind)}
+        refusal = ""
+        if kind == "trigger":
+            refusal = ("Triggers start only through the CLI (`run` with a trigger_start message); "
+                       "POST {path}/test tests one.")
+        else:
+            runs["POST"] = _run(kind, test=False)
+        routes += [
+            Route(f"/{plural}", {"GET": inspect.names(kind)}),
+            Route(f"/{plural}/{{name}}", runs, EVENT_TYPES[kind], refusal),
+            Route(f"/{plural}/{{name}}/test", {"POST": _run(kind, test=True)}, EVENT_TYPES[kind]),
+        ]
+    return routes
+
+
+ROUTES = _routes()

@@ -1,0 +1,158 @@
+"""Helpers of the server tests: an in-process WSGI client, and the real server in a subprocess."""
+
+from __future__ import annotations
+
+import http.client
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from wsgiref.util import setup_testing_defaults
+
+HELLO_ROOT = Path(__file__).resolve().parent / "hello_plugin"
+REPO_ROOT = HELLO_ROOT.parents[2]
+HELLO_ENTRY = HELLO_ROOT / "bin" / "icon_hello"
+SERVER_ENV = {"ACTIONKIT_BIND": "127.0.0.1"}
+START_TIMEOUT = 20.0
+
+
+class Reply:
+    """What a request got back: ``status`` (int), ``headers`` (dict, case-folded keys), ``body``."""
+
+    def __init__(self, status: int, headers: dict[str, str], body: bytes):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    def __repr__(self) -> str:
+        return f"Reply({self.status}, {self.body[:300]!r})"
+
+
+def wsgi_call(app, method: str, path: str, body: bytes | str | dict | None = None, headers=None,
+              stream: Any = None, chunked: bool = False) -> Reply:
+    """Call the WSGI ``app`` in process, as a server would. ``dict`` bodies are sent as JSON;
+    ``stream`` replaces wsgi.input; ``chunked`` sends no Content-Length (a framed chunked body)."""
+    if isinstance(body, (dict, list)):
+        body = json.dumps(body)
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    environ: dict[str, Any] = {}
+    setup_testing_defaults(environ)
+    path, _, query = path.partition("?")
+    environ.update(REQUEST_METHOD=method, PATH_INFO=path, QUERY_STRING=query)
+    environ["wsgi.input"] = stream if stream is not None else io.BytesIO(body or b"")
+    if chunked:
+        environ["wsgi.input_terminated"] = True
+    elif body is not None:
+        environ["CONTENT_LENGTH"] = str(len(body))
+    for name, value in (headers or {}).items():
+        key = name.upper().replace("-", "_")
+        environ[key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"] = value
+    seen: dict[str, Any] = {}
+
+    def start_response(status: str, response_headers: list[tuple[str, str]]) -> None:
+        seen["status"] = int(status.split()[0])
+        seen["headers"] = {key.lower(): value for key, value in response_headers}
+
+    chunks = app(environ, start_response)
+    return Reply(seen["status"], seen["headers"], b"".join(chunks))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http_call(port: int, method: str, path: str, body: Any = None, headers=None,
+              timeout: float = 10.0) -> Reply:
+    """One request over a real socket to 127.0.0.1:``port``."""
+    if isinstance(body, dict):
+        body = json.dumps(body)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
+    finally:
+        connection.close()
+
+
+def server_env(**extra: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("PLUGIN_API_TOKEN", "GUNICORN_CONFIG_FILE", "PLUGIN_MAX_BODY_BYTES")}
+    env.update(SERVER_ENV)
+    env.update(extra)
+    return env
+
+
+class RealServer:
+    """``bin/icon_hello http`` on 127.0.0.1 in a subprocess; ``stop()`` SIGTERMs it."""
+
+    def __init__(self, *args: str, port: int | None = None, env: dict[str, str] | None = None):
+        self.port = port or free_port()
+        self.process = subprocess.Popen(
+            [sys.executable, str(HELLO_ENTRY), "http", "--port", str(self.port), *args],
+            env=env or server_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+
+    def wait_ready(self) -> RealServer:
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"the server exited with {self.process.returncode}: {self.output()}")
+            try:
+                if http_call(self.port, "GET", "/api/v1/status", timeout=2).status == 200:
+                    return self
+            except OSError:
+                time.sleep(0.05)
+        self.kill()
+        raise AssertionError(f"the server did not answer within {START_TIMEOUT}s: {self.output()}")
+
+    def call(self, method: str, path: str, body: Any = None, headers=None) -> Reply:
+        return http_call(self.port, method, path, body, headers)
+
+    def terminate(self) -> None:
+        self.process.terminate()
+
+    def wait(self, timeout: float = 30.0) -> int:
+        return self.process.wait(timeout)
+
+    def output(self) -> str:
+        if self.process.poll() is None:
+            return "(still running)"
+        out, err = self.process.communicate()
+        return f"stdout={out!r} stderr={err[-3000:]!r}"
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+    def refuses_connections(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                return False
+        except OSError:
+            return True
+
+
+def make_app(plugin, **settings: Any):
+    """``(App, log)``: the WSGI app of ``plugin`` writing its server log into the StringIO ``log``."""
+    from actionkit.server.wsgi import App
+
+    log = io.StringIO()
+    return App(plugin, log_stream=log, **settings), log
+
+
+def connection_test_message(connection: dict, meta: dict | None = None) -> dict:
+    body = {"meta": meta or {}, "connection": connection}
+    return {"type": "connection_test", "version": "v1", "body": body}
