@@ -12,6 +12,7 @@ import importlib.util
 import json
 import logging
 import os
+import signal
 import sys
 from collections.abc import Mapping
 from typing import Any
@@ -129,6 +130,7 @@ class _Server(BaseApplication):
 
         def post_fork(server, worker):
             state.join(worker.actionkit_slot)
+            _hold_sigterm_while_booting(worker)
 
         def child_exit(server, worker):
             state.release(getattr(worker, "actionkit_slot", -1))
@@ -140,7 +142,11 @@ class _Server(BaseApplication):
         def nworkers_changed(server, new_value, old_value):
             state.target_workers = new_value
 
-        for hook in (on_starting, pre_fork, post_fork, child_exit, worker_exit, nworkers_changed):
+        def post_worker_init(worker):
+            _announce_graceful_stop(worker)
+
+        for hook in (on_starting, pre_fork, post_fork, child_exit, worker_exit, nworkers_changed,
+                     post_worker_init):
             self.cfg.set(hook.__name__, hook)
 
     def load(self) -> App:
@@ -180,6 +186,31 @@ def serve(
         print(f"Warning: {warning}", file=sys.stderr)
     _preload(plugin)
     _Server(plugin, settings, app_settings, debug).run()
+
+
+def _hold_sigterm_while_booting(worker: Any) -> None:
+    """Keep a SIGTERM that arrives before the worker has its own handlers (a stop right after start).
+
+    Until then the child runs the master's handler, which only queues the signal in the child's copy
+    of the master, so gunicorn would wait its whole graceful timeout for a worker that never heard.
+    """
+    worker.actionkit_sigterm = []
+    signal.signal(signal.SIGTERM, lambda signum, frame: worker.actionkit_sigterm.append(signum))
+
+
+def _announce_graceful_stop(worker: Any) -> None:
+    """Say in the log when a worker starts its graceful stop: the requests in flight still finish."""
+    stop = signal.getsignal(signal.SIGTERM)
+
+    def on_sigterm(signum, frame):
+        limit = worker.cfg.graceful_timeout
+        worker.log.info("Stopping: finishing the requests in flight (at most %ss)", limit)
+        stop(signum, frame)
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    signal.siginterrupt(signal.SIGTERM, False)  # as gunicorn has it: let system calls of requests go on
+    if getattr(worker, "actionkit_sigterm", None):
+        on_sigterm(signal.SIGTERM, None)  # asked to stop while booting: stop before serving
 
 
 def _preload(plugin: Any) -> None:

@@ -117,6 +117,7 @@ class App:
         request_id = Request.request_id_of(environ) or uuid.uuid4().hex
         token = _request_id.set(request_id)
         request = Request(environ, request_id)
+        self.log.debug("[%s] %s %s started", request_id, request.method, request.full_path)
         try:
             response = self._respond(request)
         except Exception:  # noqa: BLE001  (our own defect: still a JSON answer, details in the log)

@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -95,27 +96,53 @@ def server_env(**extra: str) -> dict[str, str]:
 
 
 class RealServer:
-    """``bin/icon_hello http`` on 127.0.0.1 in a subprocess; ``stop()`` SIGTERMs it."""
+    """``bin/icon_hello http`` on 127.0.0.1 in a subprocess, its stderr collected line by line."""
 
-    def __init__(self, *args: str, port: int | None = None, env: dict[str, str] | None = None):
+    def __init__(self, *args: str, port: int | None = None, env: dict[str, str] | None = None,
+                 debug: bool = False):
         self.port = port or free_port()
+        command = [sys.executable, str(HELLO_ENTRY), *(["--debug"] if debug else []), "http"]
         self.process = subprocess.Popen(
-            [sys.executable, str(HELLO_ENTRY), "http", "--port", str(self.port), *args],
-            env=env or server_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [*command, "--port", str(self.port), *args],
+            env=env or server_env(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE, text=True,
         )
+        self.lines: list[str] = []
+        self._new_line = threading.Condition()
+        self._reader = threading.Thread(target=self._read_stderr, daemon=True)
+        self._reader.start()
+
+    def _read_stderr(self) -> None:
+        for line in self.process.stderr:
+            with self._new_line:
+                self.lines.append(line.rstrip("\n"))
+                self._new_line.notify_all()
+
+    def wait_for_line(self, text: str, timeout: float = START_TIMEOUT) -> str:
+        """The first stderr line containing ``text``, waiting for it if need be."""
+        deadline = time.monotonic() + timeout
+        with self._new_line:
+            while True:
+                found = next((line for line in self.lines if text in line), None)
+                if found is not None:
+                    return found
+                left = deadline - time.monotonic()
+                if left <= 0 or (self.process.poll() is not None and not self._reader.is_alive()):
+                    raise AssertionError(f"no stderr line with {text!r}: {self.log()}")
+                self._new_line.wait(min(left, 0.2))
 
     def wait_ready(self) -> RealServer:
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise AssertionError(f"the server exited with {self.process.returncode}: {self.output()}")
+                raise AssertionError(f"the server exited with {self.process.returncode}: {self.log()}")
             try:
                 if http_call(self.port, "GET", "/api/v1/status", timeout=2).status == 200:
                     return self
             except OSError:
                 time.sleep(0.05)
         self.kill()
-        raise AssertionError(f"the server did not answer within {START_TIMEOUT}s: {self.output()}")
+        raise AssertionError(f"the server did not answer within {START_TIMEOUT}s: {self.log()}")
 
     def call(self, method: str, path: str, body: Any = None, headers=None) -> Reply:
         return http_call(self.port, method, path, body, headers)
@@ -124,25 +151,31 @@ class RealServer:
         self.process.terminate()
 
     def wait(self, timeout: float = 30.0) -> int:
-        return self.process.wait(timeout)
+        code = self.process.wait(timeout)
+        self._reader.join(5)
+        return code
 
-    def output(self) -> str:
-        if self.process.poll() is None:
-            return "(still running)"
-        out, err = self.process.communicate()
-        return f"stdout={out!r} stderr={err[-3000:]!r}"
+    def log(self) -> str:
+        with self._new_line:
+            return "\n".join(self.lines[-40:])
 
     def kill(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait(10)
+        self._reader.join(5)
 
-    def refuses_connections(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                return False
-        except OSError:
-            return True
+
+def wait_until(condition, timeout: float = 10.0, what: str = "the condition"):
+    """Poll ``condition()`` until it returns a true value (returned), or fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
 
 
 def make_app(plugin, **settings: Any):

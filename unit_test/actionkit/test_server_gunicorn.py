@@ -1,0 +1,171 @@
+"""HTTP mode for real: ``bin/icon_hello http`` under gunicorn on 127.0.0.1, in a subprocess."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from unit_test.actionkit.server_helpers import (
+    HELLO_ENTRY,
+    RealServer,
+    free_port,
+    http_call,
+    server_env,
+    wait_until,
+)
+
+
+def _all_workers_up(server: RealServer, count: int) -> RealServer:
+    """Wait for every worker: one still booting would miss a SIGTERM and hold the stop for 30 s."""
+    wait_until(lambda: server.call("GET", "/api/v1/workers").json()["num_workers"] == count,
+               what=f"{count} live workers")
+    return server
+
+
+def _stop(server: RealServer) -> int:
+    server.terminate()
+    try:
+        return server.wait(30)
+    finally:
+        server.kill()
+
+
+@pytest.fixture(scope="module")
+def server():
+    real = _all_workers_up(RealServer("--process_workers", "2", "--threads_per_worker", "2").wait_ready(), 2)
+    yield real
+    _stop(real)
+
+
+def test_the_server_uses_threaded_workers(server):
+    assert "Using worker: gthread" in server.wait_for_line("Using worker:")
+    assert server.call("GET", "/api/v1/status").json() == {"status": "Ready"}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/actions/hello", "/actions/hello"], ids=["v1", "legacy"])
+def test_an_action_runs_under_gunicorn(server, make_message, path):
+    reply = server.call("POST", path, make_message("hello", {"name": "Ada"}))
+    assert reply.status == 200
+    assert reply.json()["body"]["output"] == {"message": "Hello, Ada!", "count": 1}
+
+
+def test_a_plugin_error_is_400_under_gunicorn(server, make_message):
+    reply = server.call("POST", "/api/v1/actions/fail", make_message("fail", {"kind": "not_found"}))
+    assert reply.status == 400
+    assert reply.json()["body"]["exception"]["cause"] == "Failing with not_found as asked."
+
+
+def test_the_canary_is_masked_under_gunicorn(server, make_message, canary):
+    reply = server.call("POST", "/api/v1/actions/log_secret", make_message("log_secret"))
+    assert reply.status == 200
+    assert canary not in reply.body.decode()
+    assert canary not in server.log()
+
+
+def test_info_and_workers_give_the_real_counts(server):
+    info = server.call("GET", "/api/v1/info").json()
+    assert (info["number_of_workers"], info["threads"]) == (2, 2)
+    assert server.call("GET", "/api/v1/workers").json() == {"num_workers": 2}
+
+
+def test_workers_can_be_added_and_removed(server):
+    assert server.call("POST", "/api/v1/workers/add").json() == {"num_workers": 3}
+    _all_workers_up(server, 3)
+    assert server.call("POST", "/api/v1/workers/remove").json() == {"num_workers": 2}
+    _all_workers_up(server, 2)
+
+
+def test_shutdown_is_seen_by_every_worker(make_message):
+    """Each fresh connection may land on either worker; all of them refuse runs after shutdown."""
+    server = _all_workers_up(RealServer("--process_workers", "2").wait_ready(), 2)
+    try:
+        assert server.call("POST", "/api/v1/admin/shutdown").status == 200
+        message = make_message("hello")
+        statuses = {server.call("POST", "/api/v1/actions/hello", message).status for _ in range(6)}
+        assert statuses == {503}
+        assert server.call("GET", "/api/v1/admin/status").json()["shutdown_initiated"] is True
+    finally:
+        assert _stop(server) == 0
+
+
+def test_sigterm_lets_the_request_in_flight_finish(make_message):
+    server = RealServer("--graceful_timeout", "15", debug=True).wait_ready()
+    try:
+        body = json.dumps(make_message("hello", {"name": "Ada"})).encode()
+        head = (
+            "POST /api/v1/actions/hello HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\nX-Request-ID: slow-1\r\n\r\n"
+        ).encode()
+        with socket.create_connection(("127.0.0.1", server.port), timeout=20) as sock:
+            sock.sendall(head + body[:10])  # the request is in flight: the app waits for the rest
+            server.wait_for_line("[slow-1] POST /api/v1/actions/hello started")
+            server.terminate()
+            server.wait_for_line("Stopping: finishing the requests in flight (at most 15s)")
+            sock.sendall(body[10:])
+            response = http.client.HTTPResponse(sock)
+            response.begin()
+            answer = json.loads(response.read())
+        assert response.status == 200
+        assert answer["body"]["output"] == {"message": "Hello, Ada!", "count": 1}
+        assert server.wait(30) == 0
+    finally:
+        server.kill()
+
+
+def test_a_config_file_replaces_the_flags(tmp_path):
+    port = free_port()
+    config = tmp_path / "gunicorn.json"
+    config.write_text(json.dumps({"bind": f"127.0.0.1:{port}", "workers": 1, "threads": 3,
+                                  "loglevel": "warning", "raw_env": ["X=1"]}))
+    server = RealServer(env=server_env(GUNICORN_CONFIG_FILE=str(config)))  # its --port is ignored
+    server.port = port
+    try:
+        server.wait_ready()
+        assert server.call("GET", "/api/v1/info").json()["threads"] == 3
+        assert server.wait_for_line("Warning:") == f"Warning: {config}: ignoring settings raw_env"
+        assert not any("GET /api/v1/info" in line for line in server.lines)  # loglevel warning: no access log
+    finally:
+        assert _stop(server) == 0
+
+
+def test_the_token_is_required_under_gunicorn():
+    server = RealServer(env=server_env(PLUGIN_API_TOKEN="s3cret-token-value")).wait_ready()
+    try:
+        assert server.call("GET", "/api/v1/info").status == 401
+        headers = {"Authorization": "Bearer s3cret-token-value"}
+        assert server.call("GET", "/api/v1/info", headers=headers).status == 200
+    finally:
+        _stop(server)
+    assert "s3cret-token-value" not in server.log()
+
+
+@pytest.mark.parametrize(
+    ("env", "error"),
+    [
+        ({"PLUGIN_API_TOKEN": ""},
+         "Error: PLUGIN_API_TOKEN is set but empty: set a token, or unset it to serve openly."),
+        ({"GUNICORN_CONFIG_FILE": "/nonexistent/gunicorn.json"},
+         "Error: GUNICORN_CONFIG_FILE /nonexistent/gunicorn.json: cannot read it "
+         "(No such file or directory)."),
+    ],
+    ids=["empty-token", "missing-config"],
+)
+def test_bad_settings_stop_the_server_with_one_line(env, error):
+    done = subprocess.run([sys.executable, str(HELLO_ENTRY), "http", "--port", str(free_port())],
+                          env=server_env(**env), capture_output=True, text=True, timeout=30)
+    assert (done.returncode, done.stderr, done.stdout) == (2, error + "\n", "")
+
+
+def test_the_server_stack_is_not_imported_before_serve(run_hello_python):
+    done = run_hello_python("import sys, actionkit.server, actionkit.cli; print('gunicorn' in sys.modules)")
+    assert done.stdout == "False\n"
+
+
+def test_nothing_listens_where_the_server_was_told_not_to(server):
+    with pytest.raises(OSError):
+        http_call(free_port(), "GET", "/api/v1/status", timeout=2)
