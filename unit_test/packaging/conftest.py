@@ -1,0 +1,7 @@
+"""The packaging tests: the wheel, installed the way the Dockerfile installs it."""
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "slow: builds a wheel and a virtual environment (about 20 s); runs by default"
+    )
