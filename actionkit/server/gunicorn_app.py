@@ -63,6 +63,8 @@ def gunicorn_settings(
         settings.update({key: value for key, value in given.items() if key in FILE_KEYS})
     else:
         host = env.get("ACTIONKIT_BIND", "").strip() or DEFAULT_HOST
+        if ":" in host and not host.startswith("["):
+            host = f"[{host}]"  # an IPv6 address, as gunicorn writes it
         settings = {
             "bind": f"{host}:{port}",
             "workers": process_workers,

@@ -71,7 +71,7 @@ def problem(request: Request, status: int, description: str, headers=None, **ext
 class Request:
     """One WSGI request: method, path (without the ``/api/v1`` prefix), query, headers, body."""
 
-    __slots__ = ("environ", "method", "full_path", "path", "query", "request_id")
+    __slots__ = ("environ", "method", "full_path", "path", "query", "request_id")  # full_path: as sent
 
     PREFIX = "/api/v1"
 
@@ -93,6 +93,11 @@ class Request:
         """The caller's ``X-Request-ID`` if it is a sane token (it goes into log lines), else None."""
         supplied = environ.get("HTTP_X_REQUEST_ID", "")
         return supplied if _REQUEST_ID.fullmatch(supplied) else None
+
+    @property
+    def log_path(self) -> str:
+        """The path as a log line may show it: a decoded %0A must not start a forged line."""
+        return self.full_path if self.full_path.isprintable() else ascii(self.full_path)
 
     @property
     def url(self) -> str:

@@ -117,19 +117,20 @@ class App:
         request_id = Request.request_id_of(environ) or uuid.uuid4().hex
         token = _request_id.set(request_id)
         request = Request(environ, request_id)
-        self.log.debug("[%s] %s %s started", request_id, request.method, request.full_path)
+        self.log.debug("[%s] %s %s started", request_id, request.method, request.log_path)
         try:
             response = self._respond(request)
         except Exception:  # noqa: BLE001  (our own defect: still a JSON answer, details in the log)
-            self.log.exception("[%s] %s %s failed", request_id, request.method, request.full_path)
+            self.log.exception("[%s] %s %s failed", request_id, request.method, request.log_path)
             response = self._server_error(request)
         finally:
             _request_id.reset(token)
         response.headers.append(("X-Request-ID", request_id))
-        response.headers.append(("Content-Length", str(len(response.body))))
+        if response.status != 204:  # RFC 9110: a 204 carries no Content-Length
+            response.headers.append(("Content-Length", str(len(response.body))))
         start_response(response.status_line, response.headers)
         self.log.info(
-            "[%s] %s %s %d %.1fms", request_id, request.method, request.full_path, response.status,
+            "[%s] %s %s %d %.1fms", request_id, request.method, request.log_path, response.status,
             (time.perf_counter() - started) * 1000,
         )
         return [] if request.method == "HEAD" else [response.body]

@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import pytest
+import requests
 
 from unit_test.actionkit.server_helpers import (
     HELLO_ENTRY,
@@ -18,6 +19,8 @@ from unit_test.actionkit.server_helpers import (
     server_env,
     wait_until,
 )
+
+BODY_LIMIT = 100_000
 
 
 def _all_workers_up(server: RealServer, count: int) -> RealServer:
@@ -37,7 +40,9 @@ def _stop(server: RealServer) -> int:
 
 @pytest.fixture(scope="module")
 def server():
-    real = _all_workers_up(RealServer("--process_workers", "2", "--threads_per_worker", "2").wait_ready(), 2)
+    real = RealServer("--process_workers", "2", "--threads_per_worker", "2",
+                      env=server_env(PLUGIN_MAX_BODY_BYTES=str(BODY_LIMIT)))
+    real = _all_workers_up(real.wait_ready(), 2)
     yield real
     _stop(real)
 
@@ -65,6 +70,14 @@ def test_the_canary_is_masked_under_gunicorn(server, make_message, canary):
     assert reply.status == 200
     assert canary not in reply.body.decode()
     assert canary not in server.log()
+
+
+def test_a_body_over_the_limit_is_a_json_413_the_client_can_read(server):
+    """The server answers before the body is read and drops the rest: a real client still sees the 413."""
+    url = f"http://127.0.0.1:{server.port}/api/v1/actions/hello"
+    reply = requests.post(url, data=b"x" * (10 * BODY_LIMIT), timeout=30)
+    assert reply.status_code == 413
+    assert reply.json()["description"] == f"The request body is over the limit of {BODY_LIMIT} bytes."
 
 
 def test_info_and_workers_give_the_real_counts(server):

@@ -62,6 +62,7 @@ def test_a_connection_test_returning_null_answers_204_without_a_body(app, hello_
     hello_connection["api_key"]["secretKey"] = "none"
     reply = wsgi_call(app, "POST", "/api/v1/connection/test", connection_test_message(hello_connection))
     assert (reply.status, reply.body) == (204, b"")
+    assert "content-length" not in reply.headers
 
 
 def test_a_rejected_connection_answers_400_with_the_exception(app, hello_connection):

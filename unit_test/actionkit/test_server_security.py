@@ -156,6 +156,13 @@ def test_an_unsafe_request_id_is_replaced(hello_plugin):
     assert "FAKE" not in log.getvalue()
 
 
+def test_a_path_cannot_forge_a_log_line(hello_plugin):
+    app, log = make_app(hello_plugin)
+    assert wsgi_call(app, "GET", "/api/v1/no\n[FAKE] GET /admin 200").status == 404
+    assert log.getvalue().count("\n") == 1
+    assert "'/api/v1/no\\n[FAKE] GET /admin 200' 404" in log.getvalue()
+
+
 # -- settings from the environment ------------------------------------------------------------
 
 def test_settings_from_env_defaults():

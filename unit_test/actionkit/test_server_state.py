@@ -81,6 +81,11 @@ def test_actionkit_bind_narrows_the_address_and_debug_the_log_level():
     assert (settings["bind"], settings["loglevel"]) == ("127.0.0.1:8080", "debug")
 
 
+def test_an_ipv6_bind_address_gets_brackets():
+    settings, _ = gunicorn_settings(8080, environ={"ACTIONKIT_BIND": "::1"})
+    assert settings["bind"] == "[::1]:8080"
+
+
 def test_a_config_file_replaces_every_flag(tmp_path):
     path = tmp_path / "any" / "name.json"
     path.parent.mkdir()
