@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from actionkit.server.inspect import schema_of
+from actionkit.server.inspection import schema_of
 
 __all__ = ["build"]
 

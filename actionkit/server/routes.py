@@ -12,7 +12,7 @@ import signal
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from actionkit.server import inspect
+from actionkit.server import inspection
 from actionkit.server.messages import EVENT_TYPES, serve_message
 from actionkit.server.web import Request, Response, json_response
 
@@ -128,24 +128,24 @@ def _admin_status(app: App, request: Request) -> Response:
 
 def _routes() -> list[Route]:
     routes = [
-        Route("/info", {"GET": inspect.info}),
-        Route("/spec", {"GET": inspect.spec}),
-        Route("/api", {"GET": inspect.api}),
+        Route("/info", {"GET": inspection.info}),
+        Route("/spec", {"GET": inspection.spec}),
+        Route("/api", {"GET": inspection.api}),
         Route("/status", {"GET": _status}),
         Route("/workers", {"GET": _workers}),
         Route("/workers/add", {"POST": _change_workers(+1)}),
         Route("/workers/remove", {"POST": _change_workers(-1)}),
         Route("/admin/shutdown", {"POST": _shutdown}),
         Route("/admin/status", {"GET": _admin_status}),
-        Route("/definitions/actions", {"GET": inspect.action_definitions}),
-        Route("/connection", {"GET": inspect.connection_schema}),
+        Route("/definitions/actions", {"GET": inspection.action_definitions}),
+        Route("/connection", {"GET": inspection.connection_schema}),
         Route("/connection/test", {"POST": _connection_test}, EVENT_TYPES[None]),
         Route("/connection/test_task", {"POST": _connection_test_task}, EVENT_TYPES[None]),
         Route("/connection/{other}", {"*": _connection_other}),
     ]
     for kind in ("action", "trigger", "task"):
         plural = f"{kind}s"
-        runs: dict[str, Any] = {"GET": inspect.detail(kind)}
+        runs: dict[str, Any] = {"GET": inspection.detail(kind)}
         refusal = ""
         if kind == "trigger":
             refusal = ("Triggers start only through the CLI (`run` with a trigger_start message); "
@@ -153,7 +153,7 @@ def _routes() -> list[Route]:
         else:
             runs["POST"] = _run(kind, test=False)
         routes += [
-            Route(f"/{plural}", {"GET": inspect.names(kind)}),
+            Route(f"/{plural}", {"GET": inspection.names(kind)}),
             Route(f"/{plural}/{{name}}", runs, EVENT_TYPES[kind], refusal),
             Route(f"/{plural}/{{name}}/test", {"POST": _run(kind, test=True)}, EVENT_TYPES[kind]),
         ]
