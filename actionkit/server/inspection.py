@@ -25,7 +25,9 @@ def schema_of(package: str, kind: str | None, name: str | None = None) -> Any:
 
 def info(app: App, request: Request) -> Response:
     data = dict(app.plugin.info)
-    data.update(number_of_workers=app.workers, threads=app.threads, sdk_version=app.sdk_version)
+    state = app.state
+    workers = state.target_workers if state.master_pid > 0 else app.workers  # after workers/add|remove too
+    data.update(number_of_workers=workers, threads=app.threads, sdk_version=app.sdk_version)
     return json_response(200, data)
 
 

@@ -89,6 +89,7 @@ def test_info_and_workers_give_the_real_counts(server):
 def test_workers_can_be_added_and_removed(server):
     assert server.call("POST", "/api/v1/workers/add").json() == {"num_workers": 3}
     _all_workers_up(server, 3)
+    assert server.call("GET", "/api/v1/info").json()["number_of_workers"] == 3
     assert server.call("POST", "/api/v1/workers/remove").json() == {"num_workers": 2}
     _all_workers_up(server, 2)
 
