@@ -1,142 +1,88 @@
-"""Throughput of the simulator for a simple GET: ``GET /users/{id}`` from several client threads.
+"""6. The simulator itself: requests per second for a simple GET (``GET /users/{id}``).
 
-Starts ``python -m pagerduty_sim`` in a subprocess (rate limits off), sends ``--requests`` requests
-spread over ``--threads`` threads (one ``requests.Session`` each, so connections are pooled),
-and prints requests per second with p50 and p99 latency. Bounded in count and in time
-(``--max-seconds``); it talks only to 127.0.0.1 and stops the server itself.
+The simulator runs in a process of its own (rate limits off); several client threads send a
+fixed number of requests, one keep-alive connection each, bounded in count and time. Two kinds of
+client: ``requests`` (what every other benchmark uses, so this is the ceiling they live under) and
+the lighter ``http.client``, which leaves more of a small machine to the server, so its figure is
+closer to the simulator's own capacity.
 
-    python bench/bench_sim.py [--requests 5000] [--threads 4] [--max-seconds 60]
-                              [--client requests|http.client]
+Standalone (formerly ``bench/bench_sim.py``)::
 
-With ``--client http.client`` the lighter standard-library client is used, so less of the two
-cores goes to the client and the figure is closer to the server's own capacity.
+    python -m bench.simulator [--requests 4000] [--clients 4] [--max-seconds 60]
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
-import os
-import signal
-import statistics
-import subprocess
 import sys
-import threading
-import time
-from pathlib import Path
+from typing import Any
 
-import requests
+from .common import Config, SimProcess, rest_headers
+from .load import StdlibSession, median_run, run_load
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def start_server() -> tuple[subprocess.Popen, str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pagerduty_sim", "--seed", "demo", "--port", "0", "--no-rate-limit"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        cwd=ROOT,
-        env=env,
-    )
-    url = process.stdout.readline().strip()
-    if not url.startswith("http://127.0.0.1:"):
-        process.kill()
-        raise SystemExit(f"bench_sim: the simulator did not start (first line: {url!r})")
-    return process, url
+TITLE = "Simulator throughput (GET /users/{id})"
+CLIENTS = ("requests", "http.client")
 
 
-class StdlibSession:
-    """The part of ``requests.Session`` the bench uses, over one keep-alive ``http.client`` connection."""
+def measure(cfg: Config) -> dict[str, Any]:
+    with SimProcess() as sim:
+        creds = sim.credentials()
+        user_id = sim.state()["users"][0]["id"]
+        target = f"{sim.url}/users/{user_id}"
+        headers = rest_headers(creds)
+        factories = {"requests": None, "http.client": lambda: StdlibSession(sim.url)}
+        senders = {
+            "requests": lambda session: session.get(target, headers=headers, timeout=30).status_code,
+            "http.client": lambda session: session.request("GET", target, headers),
+        }
+        figures: dict[str, Any] = {}
+        for client in CLIENTS:
+            extra = {"session_factory": factories[client]} if factories[client] else {}
+            run_load(senders[client], 50, 1, cfg.load_max_seconds, **extra)  # warm up
+            runs = [
+                run_load(senders[client], cfg.sim_requests, cfg.sim_clients, cfg.load_max_seconds, **extra)
+                for _ in range(cfg.runs)
+            ]
+            figures[client] = median_run(runs)
+    return figures
 
-    def __init__(self, url: str):
-        host, port = url.removeprefix("http://").split(":")
-        self.connection = http.client.HTTPConnection(host, int(port), timeout=10)
 
-    def get(self, url: str, headers: dict[str, str], timeout: float) -> http.client.HTTPResponse:
-        self.connection.request("GET", "/" + url.split("/", 3)[3], headers=headers)
-        response = self.connection.getresponse()
-        response.read()
-        response.status_code = response.status
-        return response
-
-    def close(self) -> None:
-        self.connection.close()
-
-
-def run(url: str, total: int, threads: int, max_seconds: float, client: str) -> dict[str, float]:
-    creds = requests.get(url + "/_sim/credentials", timeout=10).json()
-    users = requests.get(
-        url + "/users", headers={"Authorization": f"Token token={creds['user_token']}"}, timeout=10
-    ).json()["users"]
-    target = f"{url}/users/{users[0]['id']}"
-    headers = {
-        "Authorization": f"Token token={creds['user_token']}",
-        "Accept": "application/vnd.pagerduty+json;version=2",
-    }
-    deadline = time.monotonic() + max_seconds
-    latencies: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-    per_thread = total // threads
-
-    def worker() -> None:
-        session = requests.Session() if client == "requests" else StdlibSession(url)
-        mine = []
-        for _ in range(per_thread):
-            if time.monotonic() > deadline:
-                break
-            started = time.perf_counter()
-            response = session.get(target, headers=headers, timeout=10)
-            mine.append(time.perf_counter() - started)
-            if response.status_code != 200:
-                with lock:
-                    errors[0] += 1
-        session.close()
-        with lock:
-            latencies.extend(mine)
-
-    for _ in range(min(50, per_thread)):  # warm up one connection
-        requests.get(target, headers=headers, timeout=10)
-    started = time.perf_counter()
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    latencies.sort()
+def run(cfg: Config) -> dict[str, Any]:
+    figures = measure(cfg)
     return {
-        "requests": len(latencies),
-        "errors": errors[0],
-        "seconds": elapsed,
-        "rps": len(latencies) / elapsed if elapsed else 0.0,
-        "p50_ms": statistics.median(latencies) * 1000 if latencies else 0.0,
-        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000 if latencies else 0.0,
+        "title": TITLE,
+        "figures": figures,
+        "targets": [],
+        "notes": [
+            f"{cfg.sim_requests} requests from {cfg.sim_clients} client threads per run, {cfg.runs} runs; "
+            "the simulator in its own process shares the machine's cores with the clients.",
+        ],
     }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=5000)
-    parser.add_argument("--threads", type=int, default=4)
+def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    return [
+        (f"simulator GET, {client} clients",
+         f"{figure['rps']:.0f} req/s, p50 {figure['p50_ms']:.2f} ms, p99 {figure['p99_ms']:.2f} ms", "-", "-")
+        for client, figure in result["figures"].items()
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.simulator", description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=4000)
+    parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--max-seconds", type=float, default=60.0)
-    parser.add_argument("--client", choices=("requests", "http.client"), default="requests")
-    args = parser.parse_args()
-    process, url = start_server()
-    try:
-        result = run(url, args.requests, args.threads, args.max_seconds, args.client)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=15)
-    print(
-        f"pagerduty_sim GET /users/{{id}} ({args.client}): {result['requests']} requests, "
-        f"{args.threads} threads, "
-        f"{result['seconds']:.2f} s, {result['rps']:.0f} req/s, p50 {result['p50_ms']:.2f} ms, "
-        f"p99 {result['p99_ms']:.2f} ms, {result['errors']} errors"
-    )
-    return 1 if result["errors"] else 0
+    parser.add_argument("--quick", action="store_true", help="one short run per client")
+    args = parser.parse_args(argv)
+    cfg = Config(quick=args.quick)
+    cfg.sim_requests, cfg.sim_clients, cfg.load_max_seconds = args.requests, args.clients, args.max_seconds
+    for client, figure in measure(cfg).items():
+        print(f"pagerduty_sim GET /users/{{id}} ({client}): {figure['rps']:.0f} req/s, "
+              f"p50 {figure['p50_ms']:.2f} ms, p99 {figure['p99_ms']:.2f} ms, {figure['errors']} errors "
+              f"({figure['runs']} runs of {figure['requests_per_run']} requests, "
+              f"{figure['clients']} clients)")
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,25 @@
+"""The benchmark suite: where performance claims live (not in timed tests).
+
+``make bench`` (``python -m bench``) runs every benchmark, prints a table and writes
+``bench/results/latest.json`` and ``latest.md``; ``python -m bench --quick`` is a short smoke run.
+One module per benchmark, each with ``TITLE``, ``run(Config) -> dict`` (``figures``, ``targets``,
+``notes``) and ``rows(result)`` for the table:
+
+1. ``cold_start``  one process per command, against ``python -c pass`` and a bare requests script;
+2. ``http_mode``   the gunicorn server with 1 and 2 workers, against requests straight to the simulator;
+3. ``overhead``    what the runtime adds to one action in process, against the bare client call;
+4. ``pagination``  listing 10,000 users: requests, time and memory, against a bare requests loop;
+5. ``faults``      triggers under 30% 429/503 answers: retries, incidents, time against no faults;
+6. ``simulator``   the simulator's own requests per second for a simple GET.
+"""
+
+from . import cold_start, faults, http_mode, overhead, pagination, simulator
+
+BENCHMARKS = {
+    "cold_start": cold_start,
+    "http_mode": http_mode,
+    "overhead": overhead,
+    "pagination": pagination,
+    "faults": faults,
+    "simulator": simulator,
+}

@@ -1,0 +1,151 @@
+"""1. Cold start: one process per command, as an orchestrator runs the plugin.
+
+``bin/icon_pagerduty run`` for ``get_user_by_id`` against the simulator, end to end, and
+``bin/icon_pagerduty info``, against two floors measured in the same rounds: ``python -c pass``
+and a bare script that imports requests and makes the same HTTP call. Commands are interleaved
+round by round so drift hits all of them alike; each figure is the median of the rounds, with the
+child's own peak RSS (from ``wait4``).
+"""
+
+from __future__ import annotations
+
+import json
+import site
+import sys
+from pathlib import Path
+from typing import Any
+
+from pagerduty_sim import Simulator
+
+from .common import (
+    ENTRY,
+    Config,
+    action_message,
+    child_env,
+    compile_bytecode,
+    connection_for,
+    import_time_top,
+    median,
+    ms,
+    ratio,
+    run_child,
+)
+
+TITLE = "Cold start (one process per command)"
+RUN_TARGET_S = 0.15
+RUN_TARGET_RATIO = 2.0
+BARE_SCRIPT = """\
+import os, requests
+r = requests.get(os.environ["BENCH_URL"], timeout=10, headers={
+    "Authorization": "Token token=" + os.environ["BENCH_TOKEN"],
+    "Accept": "application/vnd.pagerduty+json;version=2", "From": os.environ["BENCH_FROM"]})
+r.raise_for_status()
+print(r.text)
+"""
+
+
+def run(cfg: Config) -> dict[str, Any]:
+    compile_bytecode()
+    with Simulator(seed="demo") as sim:
+        sim.settings.rate_limit_enabled = False
+        creds = sim.credentials()
+        user_id = next(u["id"] for u in sim.state()["users"] if u["email"] == creds["from_email"])
+        connection = connection_for(sim.url, creds)
+        message = json.dumps(action_message("get_user_by_id", {"id": user_id}, connection))
+        bare_env = child_env(BENCH_URL=f"{sim.url}/users/{user_id}", BENCH_TOKEN=creds["account_token"],
+                             BENCH_FROM=creds["from_email"])
+        commands = {
+            "python -c pass": ([sys.executable, "-c", "pass"], b"", None),
+            "bare requests script": ([sys.executable, "-c", BARE_SCRIPT], b"", bare_env),
+            "run get_user_by_id": ([sys.executable, str(ENTRY), "run"], message.encode(), None),
+            "info": ([sys.executable, str(ENTRY), "info"], b"", None),
+        }
+        samples: dict[str, list] = {name: [] for name in commands}
+        for round_number in range(cfg.repeats + 1):
+            for name, (argv, stdin, env) in commands.items():
+                sample = run_child(argv, stdin, env)
+                _check(name, sample)
+                if round_number:  # the first round only warms the page cache
+                    samples[name].append(sample)
+        profile = import_time_top([str(ENTRY), "run"], message.encode())
+        startup = import_time_top(["-c", "pass"], limit=1)
+
+    figures = {
+        name: {
+            "median_s": round(median([s.seconds for s in found]), 4),
+            "min_s": round(min(s.seconds for s in found), 4),
+            "peak_rss_mib": round(median([s.maxrss_kib for s in found]) / 1024, 1),
+            "samples": len(found),
+        }
+        for name, found in samples.items()
+    }
+    python_floor = figures["python -c pass"]["median_s"]
+    bare_floor = figures["bare requests script"]["median_s"]
+    for figure in figures.values():
+        figure["x_python"] = ratio(figure["median_s"], python_floor)
+        figure["x_bare"] = ratio(figure["median_s"], bare_floor)
+        figure["minus_bare_ms"] = round((figure["median_s"] - bare_floor) * 1000, 1)
+    run_s = figures["run get_user_by_id"]["median_s"]
+    run_ratio = figures["run get_user_by_id"]["x_bare"]
+    targets = [
+        {"name": f"Cold `run` under {RUN_TARGET_S} s", "value": run_s, "unit": "s",
+         "met": run_s < RUN_TARGET_S},
+        {"name": f"Cold `run` within {RUN_TARGET_RATIO:g}x of the bare requests script", "value": run_ratio,
+         "unit": "x", "met": run_ratio is not None and run_ratio <= RUN_TARGET_RATIO},
+    ]
+    for target in targets:
+        if not target["met"]:
+            extra = figures["run get_user_by_id"]["minus_bare_ms"]
+            target["dominated_by"] = [
+                f"python -c pass alone: {ms(python_floor):.0f} ms; the bare requests script: "
+                f"{ms(bare_floor):.0f} ms; run minus bare: {extra:+.0f} ms",
+                "python -X importtime of the run (one sample):", *profile,
+            ]
+    return {
+        "title": TITLE,
+        "figures": figures,
+        "targets": targets,
+        "profile": profile,
+        "notes": [
+            "Bytecode compiled first (python -m compileall); children run without PYTHONDONTWRITEBYTECODE.",
+            f"{cfg.repeats} interleaved rounds after one warm-up round; peak RSS is the child's ru_maxrss.",
+            f"Start-up of python -c pass by python -X importtime (one sample): {startup[0].strip()}.",
+            *_pth_note(),
+        ],
+    }
+
+
+def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    out = []
+    for name, figure in result["figures"].items():
+        floor = "floor" if name in ("python -c pass", "bare requests script") else "bare script"
+        out.append((
+            f"{name}",
+            f"{ms(figure['median_s']):.1f} ms, {figure['peak_rss_mib']:.1f} MiB",
+            floor,
+            f"{figure['x_bare']:.2f}x bare, {figure['x_python']:.2f}x python",
+        ))
+    return out
+
+
+def _pth_note() -> list[str]:
+    """Name the .pth files that run code at every interpreter start: they slow every child alike."""
+    running = sorted(
+        path.name for folder in site.getsitepackages() for path in Path(folder).glob("*.pth")
+        if any(line.startswith("import") for line in path.read_text(errors="replace").splitlines())
+    )
+    if not running:
+        return []
+    return [f"site-packages holds .pth files that run code at every interpreter start "
+            f"({', '.join(running)}); every child, floors included, pays for them inside `import site`."]
+
+
+def _check(name: str, sample: Any) -> None:
+    """A benchmark of a failing command would be meaningless: stop with its diagnostic."""
+    if sample.returncode != 0:
+        diagnostic = sample.stderr.decode(errors="replace")[-500:]
+        raise RuntimeError(f"{name} exited {sample.returncode}: {diagnostic}")
+    if name.startswith("run "):
+        body = json.loads(sample.stdout)["body"]
+        if body.get("status") != "ok" or not body["output"].get("found"):
+            raise RuntimeError(f"{name} did not find the user: {body.get('error')}")

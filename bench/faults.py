@@ -1,0 +1,150 @@
+"""5. Under faults: a batch of triggers while 30% of Events requests are answered 429 or 503.
+
+``send_trigger_event`` runs through the plugin runtime in process (connection cached, so with the
+connection's default ``RetryPolicy``), from several threads, each trigger with its own dedup key.
+The simulator answers half of the faulted requests 429 (PagerDuty's body, ``ratelimit-reset: 1``)
+and half 503, drawn from its seeded generator. The same batch runs without faults for the floor.
+
+Retries are counted from the simulator's request log (attempts per dedup key), incidents from its
+state: each trigger must open exactly one incident however many attempts it took.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from actionkit.runtime import Plugin
+from icon_pagerduty.client import RetryPolicy
+from pagerduty_sim import Simulator
+
+from .common import TRIGGER_INPUT, Config, action_message, connection_for, median, ratio
+
+TITLE = "Triggers under 30% faults (429 and 503)"
+PATH = "/v2/enqueue"
+RETRY_WAIT = re.compile(r"retrying in ([0-9.]+) s")  # the client's warning before each retry
+
+
+def run(cfg: Config) -> dict[str, Any]:
+    plugin = Plugin.load("icon_pagerduty")
+    runs: dict[str, list[dict[str, Any]]] = {"fault-free": [], "faulted": []}
+    with Simulator(seed="demo") as sim:
+        sim.settings.rate_limit_enabled = False
+        connection = connection_for(sim.url, sim.credentials())
+        plugin.handle(action_message("send_trigger_event", TRIGGER_INPUT, connection))  # connect once
+        sim.reset()
+        for run_number in range(cfg.runs):
+            runs["fault-free"].append(_batch(plugin, sim, connection, cfg, f"clean-{run_number}"))
+        half = cfg.fault_fraction / 2
+        # Rules are tried in order, so the second fires on its fraction of what the first let through.
+        # They stay for every faulted run: clearing them would restart the simulator's seeded draws,
+        # and every run would see the same faults.
+        sim.add_fault(method="POST", path=PATH, status=429, fraction=half)
+        sim.add_fault(method="POST", path=PATH, status=503, fraction=half / (1 - half))
+        for run_number in range(cfg.runs):
+            runs["faulted"].append(_batch(plugin, sim, connection, cfg, f"faulted-{run_number}"))
+        sim.clear_faults()
+    clean_s = median([r["seconds"] for r in runs["fault-free"]])
+    faulted_s = median([r["seconds"] for r in runs["faulted"]])
+    faulted = runs["faulted"]
+    waited = median([r["waited_s"] for r in faulted])
+    totals = {name: sum(r[name] for r in faulted) for name in
+              ("triggers", "succeeded", "incidents", "attempts", "faults_429", "faults_503")}
+    figures = {
+        "batch": cfg.fault_triggers,
+        "threads": cfg.fault_threads,
+        "fault_fraction": cfg.fault_fraction,
+        "fault_free_s": round(clean_s, 3),
+        "faulted_s": round(faulted_s, 3),
+        "x_fault_free": ratio(faulted_s, clean_s),
+        "waited_s_per_run": round(waited, 2),
+        "runs": len(faulted),
+        **totals,
+        "retries": totals["attempts"] - totals["triggers"],
+        "observed_fault_share": ratio(totals["faults_429"] + totals["faults_503"], totals["attempts"]),
+        "most_attempts": max(r["most_attempts"] for r in faulted),
+        "failures": [f for r in faulted for f in r["failures"]][:3],
+        "fault_free_all_succeeded": all(r["succeeded"] == r["triggers"] for r in runs["fault-free"]),
+        "retry_policy": {k: v for k, v in dataclasses.asdict(RetryPolicy()).items()
+                         if k not in ("sleep", "random")},
+    }
+    targets = [
+        {"name": "Under faults every trigger succeeds",
+         "value": f"{totals['succeeded']}/{totals['triggers']}", "unit": "",
+         "met": totals["succeeded"] == totals["triggers"]},
+        {"name": "Under faults incidents created == triggers (no duplicates from retries)",
+         "value": f"{totals['incidents']}/{totals['triggers']}", "unit": "",
+         "met": totals["incidents"] == totals["triggers"]},
+    ]
+    for target in targets:
+        if not target["met"]:
+            target["dominated_by"] = figures["failures"] or ["see failures in latest.json"]
+    return {
+        "title": TITLE,
+        "figures": figures,
+        "targets": targets,
+        "notes": [
+            f"{cfg.runs} runs of {cfg.fault_triggers} triggers from {cfg.fault_threads} threads, through "
+            "Plugin.handle with the connection's default RetryPolicy (see retry_policy); faulted 429s carry "
+            "ratelimit-reset: 1, so each costs about 1 to 1.5 s of waiting.",
+            "With max_attempts=4, a trigger gives up only if 4 attempts in a row are faulted: "
+            f"{cfg.fault_fraction:.0%}^4 = {cfg.fault_fraction ** 4:.2%} per trigger.",
+        ],
+    }
+
+
+def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    f = result["figures"]
+    return [
+        (f"{f['batch']} triggers, {f['fault_fraction']:.0%} faulted",
+         f"{f['faulted_s']:.2f} s, {f['retries']} retries in {f['runs']} runs, "
+         f"ok {f['succeeded']}/{f['triggers']}",
+         f"{f['fault_free_s']:.2f} s fault-free",
+         f"{f['x_fault_free']:.1f}x"),
+        ("  incidents created", f"{f['incidents']}", f"{f['triggers']} triggers",
+         f"max {f['most_attempts']} attempts"),
+    ]
+
+
+def _batch(plugin: Plugin, sim: Simulator, connection: dict[str, Any], cfg: Config, label: str
+           ) -> dict[str, Any]:
+    keys = [f"bench-{label}-{number:03d}" for number in range(cfg.fault_triggers)]
+    messages = [
+        json.dumps(action_message("send_trigger_event", {**TRIGGER_INPUT, "incident_key": key}, connection))
+        for key in keys
+    ]
+    hits_before = _hits(sim)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(cfg.fault_threads) as pool:
+        results = list(pool.map(plugin.handle, messages))
+    seconds = time.perf_counter() - started
+    hits = {status: count - hits_before.get(status, 0) for status, count in _hits(sim).items()}
+    wanted = set(keys)
+    attempts = Counter(
+        entry["body"]["dedup_key"] for entry in sim.requests()
+        if entry["method"] == "POST" and entry["path"] == PATH and isinstance(entry["body"], dict)
+        and entry["body"].get("dedup_key") in wanted
+    )
+    incidents = [i for i in sim.state()["incidents"] if i.get("incident_key") in wanted]
+    return {
+        "seconds": seconds,
+        "triggers": len(keys),
+        "succeeded": sum(result.ok for result in results),
+        "failures": [result.envelope["body"].get("error") for result in results if not result.ok],
+        "waited_s": sum(float(wait) for result in results
+                        for wait in RETRY_WAIT.findall(result.envelope["body"].get("log", ""))),
+        "incidents": len(incidents),
+        "attempts": sum(attempts.values()),
+        "most_attempts": max(attempts.values(), default=0),
+        "faults_429": hits.get(429, 0),
+        "faults_503": hits.get(503, 0),
+    }
+
+
+def _hits(sim: Simulator) -> dict[int, int]:
+    return {rule["status"]: rule["hits"] for rule in sim.app.faults.list()}
