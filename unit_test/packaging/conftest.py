@@ -3,5 +3,5 @@
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "slow: builds a wheel and a virtual environment (about 20 s); runs by default"
+        "markers", "slow: builds a wheel and a virtual environment (10-20 s); runs by default"
     )
