@@ -41,7 +41,7 @@ sim: $(STAMP)
 	$(PY) -m pagerduty_sim --seed demo --port 8765
 
 http: $(STAMP)
-	$(PY) bin/icon_pagerduty http --port $(PORT)
+	ACTIONKIT_BIND=$${ACTIONKIT_BIND:-127.0.0.1} $(PY) bin/icon_pagerduty http --port $(PORT)
 
 bench: $(STAMP)
 	$(PY) -m bench

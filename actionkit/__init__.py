@@ -16,6 +16,8 @@ from actionkit.errors import (
 )
 from actionkit.model import Model
 
+__version__ = "1.0.0"
+
 __all__ = [
     "Action",
     "Connection",

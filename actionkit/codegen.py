@@ -170,6 +170,8 @@ def manifest(spec: Spec) -> str:
     parts = [
         header(spec) + _docstring("The plugin's metadata and its whole spec, as plain literals.") + "\n",
         _assign("SPEC_SHA256", spec.sha256),
+        # A plain string, so packaging can read the distribution's version without importing.
+        _assign("VERSION", data["version"]),
         _assign("PLUGIN", plugin),
         _assign("CONNECTION", bool(spec.connection)),
     ]

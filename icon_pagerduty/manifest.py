@@ -3,6 +3,7 @@
 """The plugin's metadata and its whole spec, as plain literals."""
 
 SPEC_SHA256 = "63a3893ae0b4239ad455ebae36cd7d68f5dd9fd99966b56c24156b4d33502328"
+VERSION = "4.0.0"
 PLUGIN = {
     "name": "pagerduty",
     "title": "PagerDuty",

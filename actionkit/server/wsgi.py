@@ -225,22 +225,7 @@ def _server_logger(stream: TextIO, level: int) -> logging.Logger:
     return logger
 
 
-_version: list[str] = []
-
-
 def _sdk_version() -> str:
-    """actionkit's version: ``actionkit.__version__`` if set, else that of the installed distribution."""
-    if not _version:
-        import actionkit  # noqa: PLC0415
+    import actionkit  # noqa: PLC0415
 
-        found = getattr(actionkit, "__version__", None)
-        if found is None:
-            from importlib import metadata  # noqa: PLC0415
-
-            dists = metadata.packages_distributions().get("actionkit") or []
-            try:
-                found = metadata.version(dists[0]) if dists else "0+local"
-            except metadata.PackageNotFoundError:
-                found = "0+local"
-        _version.append(str(found))
-    return _version[0]
+    return actionkit.__version__

@@ -3,6 +3,7 @@
 """The plugin's metadata and its whole spec, as plain literals."""
 
 SPEC_SHA256 = "6dfef181dd3c2695a5146e5d0e81c7dd150b225247cb5779fe25d0b2b4323840"
+VERSION = "1.2.3"
 PLUGIN = {
     "name": "hello",
     "title": "Hello",
