@@ -245,6 +245,7 @@ def test_manifest_holds_plugin_metadata_components_and_the_spec(import_generated
     manifest = import_generated("manifest")
     spec = load_spec(generated / "plugin.spec.yaml")
     assert manifest.SPEC_SHA256 == spec.sha256
+    assert manifest.VERSION == "2.1.0"  # read by packaging as the distribution's version
     assert manifest.PLUGIN == {
         "name": "widget",
         "title": "Widget",
