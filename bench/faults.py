@@ -53,6 +53,7 @@ def run(cfg: Config) -> dict[str, Any]:
     faulted_s = median([r["seconds"] for r in runs["faulted"]])
     faulted = runs["faulted"]
     waited = median([r["waited_s"] for r in faulted])
+    policy = RetryPolicy()
     totals = {name: sum(r[name] for r in faulted) for name in
               ("triggers", "succeeded", "incidents", "attempts", "faults_429", "faults_503")}
     figures = {
@@ -70,20 +71,29 @@ def run(cfg: Config) -> dict[str, Any]:
         "most_attempts": max(r["most_attempts"] for r in faulted),
         "failures": [f for r in faulted for f in r["failures"]][:3],
         "fault_free_all_succeeded": all(r["succeeded"] == r["triggers"] for r in runs["fault-free"]),
-        "retry_policy": {k: v for k, v in dataclasses.asdict(RetryPolicy()).items()
+        "retry_policy": {k: v for k, v in dataclasses.asdict(policy).items()
                          if k not in ("sleep", "random")},
     }
+    failed = totals["triggers"] - totals["succeeded"]
+    give_up = cfg.fault_fraction ** policy.max_attempts
     targets = [
         {"name": "Under faults every trigger succeeds",
-         "value": f"{totals['succeeded']}/{totals['triggers']}", "unit": "",
-         "met": totals["succeeded"] == totals["triggers"]},
-        {"name": "Under faults incidents created == triggers (no duplicates from retries)",
-         "value": f"{totals['incidents']}/{totals['triggers']}", "unit": "",
-         "met": totals["incidents"] == totals["triggers"]},
+         "value": f"{totals['succeeded']}/{totals['triggers']}", "unit": "", "met": failed == 0},
+        {"name": "Under faults one incident per successful trigger (none duplicated by a retry, none lost)",
+         "value": f"{totals['incidents']}/{totals['succeeded']}", "unit": "",
+         "met": totals["incidents"] == totals["succeeded"]},
     ]
-    for target in targets:
-        if not target["met"]:
-            target["dominated_by"] = figures["failures"] or ["see failures in latest.json"]
+    if failed:
+        targets[0]["dominated_by"] = [
+            f"{failed} trigger(s) gave up after max_attempts={policy.max_attempts} faulted attempts in a "
+            f"row; at a {cfg.fault_fraction:.0%} fault rate that happens to {give_up:.2%} of triggers, "
+            f"about {give_up * totals['triggers']:.1f} in {totals['triggers']} (the connection's default "
+            "RetryPolicy)",
+            *figures["failures"],
+        ]
+    if not targets[1]["met"]:
+        targets[1]["dominated_by"] = [f"{totals['incidents']} incidents for {totals['succeeded']} successful "
+                                      "triggers: compare attempts per dedup key in the simulator's log"]
     return {
         "title": TITLE,
         "figures": figures,
@@ -92,8 +102,12 @@ def run(cfg: Config) -> dict[str, Any]:
             f"{cfg.runs} runs of {cfg.fault_triggers} triggers from {cfg.fault_threads} threads, through "
             "Plugin.handle with the connection's default RetryPolicy (see retry_policy); faulted 429s carry "
             "ratelimit-reset: 1, so each costs about 1 to 1.5 s of waiting.",
-            "With max_attempts=4, a trigger gives up only if 4 attempts in a row are faulted: "
-            f"{cfg.fault_fraction:.0%}^4 = {cfg.fault_fraction ** 4:.2%} per trigger.",
+            f"With max_attempts={policy.max_attempts}, a trigger gives up only if that many attempts in a "
+            f"row are faulted: {cfg.fault_fraction:.0%}^{policy.max_attempts} = {give_up:.2%} per trigger.",
+            f"The faulted time is the retry waits: {waited:.1f} s of waiting per run (summed over the "
+            f"{cfg.fault_threads} threads, from the client's 'retrying in' log lines).",
+            "The simulator draws faults from a generator seeded at 0: the share of attempts actually faulted "
+            "(observed_fault_share) differs from the configured fraction, most in small batches.",
         ],
     }
 
@@ -101,7 +115,8 @@ def run(cfg: Config) -> dict[str, Any]:
 def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     f = result["figures"]
     return [
-        (f"{f['batch']} triggers, {f['fault_fraction']:.0%} faulted",
+        (f"{f['batch']} triggers, {f['fault_fraction']:.0%} faults "
+         f"({f['observed_fault_share']:.0%} of attempts)",
          f"{f['faulted_s']:.2f} s, {f['retries']} retries in {f['runs']} runs, "
          f"ok {f['succeeded']}/{f['triggers']}",
          f"{f['fault_free_s']:.2f} s fault-free",
