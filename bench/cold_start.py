@@ -112,7 +112,7 @@ def run(cfg: Config) -> dict[str, Any]:
         "notes": [
             "Bytecode compiled first (python -m compileall); children run without PYTHONDONTWRITEBYTECODE.",
             f"{cfg.repeats} interleaved rounds after one warm-up round; peak RSS is the child's ru_maxrss.",
-            f"Start-up of python -c pass by python -X importtime (one sample): {startup[0].strip()}.",
+            f"python -X importtime -c pass (one sample): {' '.join(startup[0].split())}.",
             *_pth_note(),
         ],
     }

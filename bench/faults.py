@@ -121,7 +121,7 @@ def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
          f"ok {f['succeeded']}/{f['triggers']}",
          f"{f['fault_free_s']:.2f} s fault-free",
          f"{f['x_fault_free']:.1f}x"),
-        ("  incidents created", f"{f['incidents']}", f"{f['triggers']} triggers",
+        ("  incidents created", f"{f['incidents']}", f"{f['succeeded']} successful triggers",
          f"max {f['most_attempts']} attempts"),
     ]
 
