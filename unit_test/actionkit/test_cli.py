@@ -136,7 +136,9 @@ def test_version(cli):
 
 def test_no_command_prints_help(cli):
     result = cli()
-    assert result.exit_code == 0 and result.stdout.startswith("Usage: icon_hello [OPTIONS] COMMAND [ARGS]...")
+    assert result.exit_code == 0 and result.stdout.startswith("Usage: icon_hello [OPTIONS]")
+    commands = {line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.strip()}
+    assert commands == {"http", "info", "run", "sample", "test"}
 
 
 def test_info_text(cli):
