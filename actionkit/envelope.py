@@ -126,7 +126,7 @@ def ok(call: Call, output: Any, **extra: Any) -> Result:
 
 def failure(call: Call, error: PluginError) -> Result:
     """The error envelope of ``error``, masked."""
-    log.debug("The step ended with a %s error", error.kind, exc_info=error)
+    log.debug("The step ended with an error of kind %s", error.kind, exc_info=error)
     masker = call.masker
     body = {
         "log": _log(call),

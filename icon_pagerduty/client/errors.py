@@ -37,10 +37,15 @@ def mask(secret: str | None) -> str:
     return "****" + secret[-4:]
 
 
+# A secret shorter than this would mask unrelated text (a 1-character key matches every "e");
+# such a key cannot be valid anyway, and PagerDuty's refusal of it names no secret.
+MIN_REDACTED_LENGTH = 4
+
+
 def redact(text: str, secrets: Iterable[str | None]) -> str:
     """Replace every secret in ``text``, also in its URL-encoded forms, by its masked form."""
     for secret in secrets:
-        if not secret:
+        if not secret or len(secret) < MIN_REDACTED_LENGTH:
             continue
         for form in {secret, quote(secret, safe=""), quote_plus(secret)}:
             text = text.replace(form, mask(secret))

@@ -46,16 +46,9 @@ Timeout = tuple[float, float]
 
 
 def default_user_agent() -> str:
-    try:
-        from importlib.metadata import PackageNotFoundError, version
+    from icon_pagerduty.manifest import VERSION
 
-        try:
-            plugin_version = version("pagerduty-rapid7-plugin")
-        except PackageNotFoundError:
-            plugin_version = "dev"
-    except ImportError:  # pragma: no cover - importlib.metadata is in every supported Python
-        plugin_version = "dev"
-    return f"icon_pagerduty/{plugin_version} python-requests/{requests.__version__}"
+    return f"icon_pagerduty/{VERSION} python-requests/{requests.__version__}"
 
 
 def encode_params(params: Mapping[str, Any] | None) -> list[tuple[str, str]]:

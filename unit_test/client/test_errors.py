@@ -24,6 +24,7 @@ from icon_pagerduty.client import (
     Unreachable,
     mask,
 )
+from icon_pagerduty.client.errors import redact
 from unit_test.client.conftest import CANARY_KEY
 
 AUTH_FAILED = {"error": {"message": "Authentication failed", "code": 2006}}
@@ -244,6 +245,12 @@ def test_tls_failure_is_a_config_error_and_not_retried(session, policy, waits, f
 )
 def test_mask_shows_at_most_the_last_four_characters(secret, shown):
     assert mask(secret) == shown
+
+
+def test_redaction_leaves_text_alone_for_a_secret_too_short_to_be_a_key():
+    text = "GET /users/X: PagerDuty answered 401 Unauthorized"
+    assert redact(text, ["e"]) == text
+    assert redact(f"{text} for CANARY+key_1234567-x", ["CANARY+key_1234567-x"]) == f"{text} for ****67-x"
 
 
 def test_connection_refused_names_the_underlying_reason(once, fake):

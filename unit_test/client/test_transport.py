@@ -27,7 +27,9 @@ def test_get_sends_token_accept_and_user_agent(rest, fake):
     sent = fake.sent[0].headers
     assert sent["Authorization"] == f"Token token={CANARY_KEY}"
     assert sent["Accept"] == ACCEPT
-    assert sent["User-Agent"].startswith("icon_pagerduty/")
+    from icon_pagerduty.manifest import VERSION
+
+    assert sent["User-Agent"].startswith(f"icon_pagerduty/{VERSION} python-requests/")
     assert "Content-Type" not in sent
     assert "From" not in sent
 
