@@ -63,7 +63,11 @@ class PagerDutyError(PluginError):
     Attributes (``None`` when not applicable): ``method``, ``path`` (no query string),
     ``status``, ``code``, ``message`` and ``errors`` (PagerDuty's ``error`` object; ``errors``
     is a list or a field-to-messages dict), ``request_id`` (``x-request-id``).
+    ``before_sending`` is true when the request never left this machine, so it cannot have
+    been carried out.
     """
+
+    before_sending = False
 
     def __init__(
         self,

@@ -25,6 +25,7 @@ from .errors import (
     HostNotAllowed,
     InvalidConfig,
     InvalidInput,
+    NotFound,
     OutcomeUnknown,
     PagerDutyError,
     RateLimited,
@@ -254,8 +255,11 @@ class HttpCore:
         headers: Mapping[str, str] | None = None,
         idempotent: bool | None = None,
         secrets: Iterable[str] = (),
-    ) -> requests.Response:
+    ) -> requests.Response | None:
         """Send with bounded retries; return a 2xx response or raise a ``PagerDutyError``.
+
+        A DELETE answered 404 after an earlier attempt that may have been carried out (a read
+        timeout, a 5xx) returns ``None``: that attempt most likely deleted it, so the goal is met.
 
         ``idempotent`` (default: by method) says whether a repeat after the request may have
         reached the server is harmless. Only then are 5xx, read timeouts and broken connections
@@ -277,14 +281,22 @@ class HttpCore:
         hidden = self._secrets + tuple(s for s in secrets if s)
         waited = 0.0
         attempt = 0
+        maybe_carried_out = False
         while True:
             attempt += 1
-            outcome = self._attempt(
-                method, url, shown, query, request_headers, data, idempotent, attempt, hidden
-            )
+            try:
+                outcome = self._attempt(
+                    method, url, shown, query, request_headers, data, idempotent, attempt, hidden
+                )
+            except NotFound:
+                if method == "DELETE" and maybe_carried_out:
+                    log.warning("%s %s: 404 on a retry; the earlier attempt deleted it", method, shown)
+                    return None
+                raise
             if isinstance(outcome, requests.Response):
                 return outcome
             error, wait = outcome
+            maybe_carried_out |= not isinstance(error, RateLimited) and not error.before_sending
             if attempt >= self.retry.max_attempts:
                 raise error.append_to_cause(f" (gave up after {attempt} attempts)")
             if waited + wait > self.retry.max_total_wait:
@@ -342,8 +354,10 @@ class HttpCore:
                     method=method,
                     path=shown,
                 ) from None
-            if _failed_before_sending(exc) or idempotent:
+            before_sending = _failed_before_sending(exc)
+            if before_sending or idempotent:
                 unreachable = Unreachable(f"{method} {shown}: {what}", method=method, path=shown)
+                unreachable.before_sending = before_sending
                 return unreachable, self.retry.backoff(attempt)
             raise OutcomeUnknown(
                 f"{method} {shown}: {what}; the outcome is unknown",

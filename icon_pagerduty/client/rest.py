@@ -126,7 +126,7 @@ class RestClient:
             headers={"From": sender} if sender else None,
             idempotent=idempotent,
         )
-        if not response.content.strip():
+        if response is None or not response.content.strip():
             return None
         try:
             return response.json()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+import requests
 
 from icon_pagerduty.client import (
     BadRequest,
     InvalidConfig,
     InvalidInput,
     MissingFrom,
+    NotFound,
     RestClient,
     Unauthorized,
 )
@@ -77,6 +79,22 @@ def test_update_user_sends_a_partial_wrapped_body(rest, fake):
 def test_delete_user_returns_none_on_204(rest, fake):
     fake.expect("DELETE", "/users/PADA001", status=204)
     assert rest.delete_user("PADA001") is None
+
+
+NOT_FOUND = {"error": {"message": "Not Found", "code": 2100}}
+
+
+def test_delete_retried_after_a_read_timeout_that_deleted_it_is_a_success(rest, fake):
+    fake.expect("DELETE", "/users/PADA001", raises=requests.exceptions.ReadTimeout("no answer"))
+    fake.expect("DELETE", "/users/PADA001", status=404, body=NOT_FOUND)
+    assert rest.delete_user("PADA001") is None
+
+
+def test_delete_retried_after_a_rate_limit_still_reports_not_found(rest, fake):
+    fake.expect("DELETE", "/users/PADA001", status=429, body={"error": {"message": "Rate", "code": 2020}})
+    fake.expect("DELETE", "/users/PADA001", status=404, body=NOT_FOUND)
+    with pytest.raises(NotFound):
+        rest.delete_user("PADA001")
 
 
 def test_empty_id_is_refused_before_sending(rest, fake):

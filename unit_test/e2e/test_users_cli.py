@@ -109,3 +109,11 @@ def test_missing_required_input_names_the_field(run_action, sim):
     assert run.exit_code == 1
     assert "input.id" in run.body["exception"]["cause"]
     assert sim.requests() == []
+
+
+def test_delete_that_timed_out_but_happened_is_reported_as_done(run_action, connection, sim):
+    user = run_action("create_user", ADA).output["user"]
+    sim.add_fault(method="DELETE", path="/users/*", delay=1.5, count=1)  # answered after the timeout
+    run = run_action("delete_user_by_id", {"id": user["id"]}, {**connection, "read_timeout": 1})
+    assert run.output == {"success": True, "user": user}
+    assert [r["method"] for r in sim.requests() if r["method"] == "DELETE"] == ["DELETE", "DELETE"]
