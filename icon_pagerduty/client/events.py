@@ -38,11 +38,15 @@ def _drop_none(mapping: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in mapping.items() if v is not None}
 
 
+# The inputs of this plugin's event actions that carry each Events v2 field.
+ACTION_INPUTS = {"routing_key": "service_key", "summary": "description", "dedup_key": "incident_key"}
+
+
 class EventsClient:
     """Sends events to one Events host; safe to share between threads.
 
-    ``routing_key_input`` is the name of the action input holding the integration key, used in
-    messages about a malformed key.
+    ``input_names`` maps an Events field to the action input that supplies it, so that a
+    message about a bad value names what the user can change (``description``, not ``summary``).
     """
 
     def __init__(
@@ -52,9 +56,9 @@ class EventsClient:
         retry: RetryPolicy | None = None,
         session: Any = None,
         user_agent: str | None = None,
-        routing_key_input: str = "service_key",
+        input_names: dict[str, str] | None = None,
     ):
-        self.routing_key_input = routing_key_input
+        self.input_names = {**ACTION_INPUTS, **(input_names or {})}
         core_args: dict[str, Any] = {
             "base_url_field": "events_url",
             "timeout": timeout,
@@ -101,9 +105,10 @@ class EventsClient:
             dedup_key = dedup_key or uuid.uuid4().hex
         elif not dedup_key:
             raise InvalidInput(
-                f"`dedup_key` is required to {event_action} an alert; give the dedup key of its trigger."
+                f"The input `{self._input('dedup_key')}` is required to {event_action} an alert; give the "
+                "key its trigger returned."
             )
-        self._check_dedup_key(dedup_key, "dedup_key")
+        self._check_dedup_key(dedup_key, self._input("dedup_key"))
         trigger_only = {"payload": payload, "links": links, "images": images, "client": client,
                         "client_url": client_url} if event_action == "trigger" else {}
         body = _drop_none({"routing_key": routing_key, "event_action": event_action, "dedup_key": dedup_key,
@@ -128,7 +133,7 @@ class EventsClient:
     ) -> dict[str, Any]:
         """Send a change event (the timestamp defaults to now, UTC); returns the 202 body, possibly ``{}``."""
         self._check_routing_key(routing_key)
-        self._check_summary(summary, "summary")
+        self._check_summary(summary, self._input("summary"))
         payload = _drop_none({
             "summary": summary,
             "source": source,
@@ -190,26 +195,31 @@ class EventsClient:
             length = len(key) if isinstance(key, str) else 0
             problem = "characters other than letters and digits" if length == 32 else f"{length} characters"
             raise InvalidInput(
-                f"The input `{self.routing_key_input}` must be the 32-character integration key of a "
+                f"The input `{self._input('routing_key')}` must be the 32-character integration key of a "
                 f"PagerDuty Events integration, letters and digits only; the value given ({mask(key)}) has "
                 f"{problem}.",
                 "Copy the Integration Key from the service's Integrations tab in PagerDuty. A REST API key "
                 "does not work here.",
             )
 
+    def _input(self, field: str) -> str:
+        return self.input_names.get(field, field)
+
     @staticmethod
     def _check_summary(summary: str | None, name: str) -> None:
         if not summary or not str(summary).strip():
-            raise InvalidInput(f"`{name}` is required to trigger; say briefly what is wrong.")
+            raise InvalidInput(f"The input `{name}` is required to trigger; say briefly what is wrong.")
         if len(summary) > MAX_SUMMARY:
             raise InvalidInput(
-                f"`{name}` is {len(summary):,} characters long; PagerDuty accepts at most {MAX_SUMMARY:,}."
+                f"The input `{name}` is {len(summary):,} characters long; PagerDuty accepts at most "
+                f"{MAX_SUMMARY:,}.",
+                "Shorten it, and put the rest in the details.",
             )
 
     def _check_payload(self, payload: dict[str, Any] | None) -> None:
         if not isinstance(payload, dict):
             raise InvalidInput("`payload` is required to trigger, with `summary`, `source` and `severity`.")
-        self._check_summary(payload.get("summary"), "summary")
+        self._check_summary(payload.get("summary"), self._input("summary"))
         if not payload.get("source"):
             raise InvalidInput("`source` is required to trigger: name the affected system, e.g. a hostname.")
         if payload.get("severity") not in SEVERITIES:
@@ -221,5 +231,7 @@ class EventsClient:
     def _check_dedup_key(key: str, name: str) -> None:
         if len(key) > MAX_DEDUP_KEY:
             raise InvalidInput(
-                f"`{name}` is {len(key):,} characters long; PagerDuty accepts at most {MAX_DEDUP_KEY}."
+                f"The input `{name}` is {len(key):,} characters long; PagerDuty accepts at most "
+                f"{MAX_DEDUP_KEY}.",
+                "Use a shorter key, such as a host and check name.",
             )
