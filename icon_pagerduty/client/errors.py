@@ -236,6 +236,9 @@ def _assistance(cls: type[PagerDutyError], key_hint: str | None, base_url: str |
         return "The PagerDuty account's plan lacks the feature (ability) this needs."
     if cls is Redirected:
         return "Redirects are not followed; check the base URL in the connection settings."
+    if cls is BadRequest:
+        # PagerDuty's reasons (in the cause) name its own fields, which the inputs mirror.
+        return "PagerDuty refused the values sent: correct the inputs its reasons point to, then run again."
     return ""
 
 

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from actionkit import Connection as BaseConnection
 from actionkit.errors import ConfigError, InputError
-from icon_pagerduty.client import EventsClient, RestClient
+from icon_pagerduty.client import BadRequest, EventsClient, RestClient
 
 from .schema import Input
 
@@ -33,6 +33,17 @@ class Connection(BaseConnection[Input]):
         if not self.rest.from_email:
             message += " Writes such as Create User need a requester: set from_email in the connection."
         return {"success": True, "message": message}
+
+    def enqueue(self, service_key: str | None, event_action: str, **event) -> dict:
+        """Send an Events v2 event through the action's service key, else the connection's default."""
+        try:
+            return self.events.enqueue(self.routing_key(service_key), event_action, **event)
+        except BadRequest as error:
+            raise error.with_assistance(
+                "PagerDuty refused the event. When its reason is the routing key, set service_key (the "
+                "action input, or the connection's Default Service Key) to the integration key of the "
+                "service's Events API v2 integration."
+            ) from None
 
     def routing_key(self, service_key: str | None) -> str:
         """The Events integration key: the action's own, else the connection's default."""

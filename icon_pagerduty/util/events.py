@@ -56,11 +56,11 @@ def event_output(body: dict[str, Any], incident_key: str | None = None) -> dict[
 
 def send_incident_event(connection, logger, inp, event_action: str) -> dict[str, Any]:
     """Acknowledge or resolve the open incident of ``inp.incident_key``."""
-    routing_key = connection.routing_key(inp.service_key)
+    connection.routing_key(inp.service_key)  # a missing key is reported before any lookup
     incident = require_open_incident(connection.rest, inp.incident_key, event_action)
     if inp.description or inp.details:
         # Events v2 carries no payload on acknowledge or resolve; the note stays in the log.
         logger.info("Note for %s of %s: %s %s", event_action, incident.get("id"), inp.description or "",
                     inp.details or "")
-    body = connection.events.enqueue(routing_key, event_action, dedup_key=inp.incident_key)
+    body = connection.enqueue(inp.service_key, event_action, dedup_key=inp.incident_key)
     return event_output(body, inp.incident_key)

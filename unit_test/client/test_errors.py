@@ -109,7 +109,9 @@ def test_error_carries_pagerduty_evidence(once, fake):
     )
     assert error.exception_object() == {
         "cause": str(error),
-        "assistance": "Correct the input named above and run the step again.",
+        "assistance": (
+            "PagerDuty refused the values sent: correct the inputs its reasons point to, then run again."
+        ),
         "data": '{"code": 2001, "errors": ["Email has already been taken"], '
                 '"message": "Invalid Input Provided", "request_id": "req-42", "status": 400}',
     }

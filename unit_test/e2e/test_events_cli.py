@@ -62,6 +62,7 @@ def test_unknown_routing_key_is_refused_without_echoing_it(run_action):
     run = run_action("send_trigger_event", {"description": "x", "service_key": unknown})
     assert run.exit_code == 1
     assert "Invalid routing key" in run.error
+    assert "set service_key (the action input" in run.body["exception"]["assistance"]
     assert unknown not in run.error + run.body["log"]
 
 

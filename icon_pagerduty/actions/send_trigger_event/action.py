@@ -20,8 +20,8 @@ class SendTriggerEvent(Action[Input, Output]):
             "class": inp.class_,
             "custom_details": inp.details,
         }
-        body = self.connection.events.enqueue(
-            self.connection.routing_key(inp.service_key),
+        body = self.connection.enqueue(
+            inp.service_key,
             "trigger",
             dedup_key=inp.incident_key,
             payload={k: v for k, v in payload.items() if v not in (None, "")},
