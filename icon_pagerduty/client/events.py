@@ -182,13 +182,7 @@ class EventsClient:
                 "Shorten the details."
             )
         # Every event carries its dedup key (or has no effect on repeat), so retrying is safe.
-        response = core.send("POST", path, json=body, idempotent=True, secrets=(routing_key,))
-        if not response.content.strip():
-            return None
-        try:
-            return response.json()
-        except ValueError:
-            return None
+        return core.send("POST", path, json=body, idempotent=True, secrets=(routing_key,))
 
     def _check_routing_key(self, key: str) -> None:
         if not isinstance(key, str) or not ROUTING_KEY.match(key):

@@ -29,6 +29,7 @@ from .errors import (
     OutcomeUnknown,
     PagerDutyError,
     RateLimited,
+    UnexpectedResponse,
     Unreachable,
     error_from_response,
     mask,
@@ -154,6 +155,10 @@ def _describe(exc: requests.exceptions.RequestException, host: str, timeout: Tim
     return f"the connection to {host} failed ({cause})"
 
 
+def _decoded(response: requests.Response) -> Any:
+    return response.json() if response.content.strip() else None
+
+
 def _pinned_session(base_url: str) -> requests.Session:
     """A session that reads proxy and CA settings from the environment once, for the one host it
     talks to. With ``trust_env`` on, requests re-reads ``os.environ`` on every call (16% of a warm
@@ -255,11 +260,13 @@ class HttpCore:
         headers: Mapping[str, str] | None = None,
         idempotent: bool | None = None,
         secrets: Iterable[str] = (),
-    ) -> requests.Response | None:
-        """Send with bounded retries; return a 2xx response or raise a ``PagerDutyError``.
+    ) -> Any:
+        """Send with bounded retries; return the decoded JSON of a 2xx answer (``None`` for an
+        empty one) or raise a ``PagerDutyError``.
 
-        A DELETE answered 404 after an earlier attempt that may have been carried out (a read
-        timeout, a 5xx) returns ``None``: that attempt most likely deleted it, so the goal is met.
+        A 2xx answer that is not JSON (a proxy's page) is retried like a 5xx. A DELETE answered 404
+        after an earlier attempt that may have been carried out (a read timeout, a 5xx) returns
+        ``None``: that attempt most likely deleted it, so the goal is met.
 
         ``idempotent`` (default: by method) says whether a repeat after the request may have
         reached the server is harmless. Only then are 5xx, read timeouts and broken connections
@@ -294,7 +301,10 @@ class HttpCore:
                     return None
                 raise
             if isinstance(outcome, requests.Response):
-                return outcome
+                try:
+                    return _decoded(outcome)
+                except ValueError:
+                    outcome = self._not_json(method, shown, outcome, idempotent, attempt)
             error, wait = outcome
             maybe_carried_out |= not isinstance(error, RateLimited) and not error.before_sending
             if attempt >= self.retry.max_attempts:
@@ -310,6 +320,21 @@ class HttpCore:
             log.warning("%s %s: %s; retrying in %.2f s", method, shown, _reason(error), wait)
             self.retry.sleep(wait)
             waited += wait
+
+    def _not_json(
+        self, method: str, shown: str, response: requests.Response, idempotent: bool, attempt: int
+    ) -> tuple[PagerDutyError, float]:
+        error = UnexpectedResponse(
+            f"{method} {shown}: {self.service}'s {response.status_code} answer is not JSON "
+            f"({response.headers.get('content-type', 'no content type')}; a proxy or gateway page?)",
+            "Check any proxy between this plugin and PagerDuty, then run the step again.",
+            method=method,
+            path=shown,
+            status=response.status_code,
+        )
+        if not idempotent:
+            raise error
+        return error, self.retry.backoff(attempt)
 
     def _attempt(
         self,

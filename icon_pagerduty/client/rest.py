@@ -118,7 +118,7 @@ class RestClient:
         or an absolute URL under the base URL (such as a resource's ``self``).
         """
         sender = check_email(from_email, "from_email") if from_email else self.from_email
-        response = self._http.send(
+        return self._http.send(
             method,
             path,
             params=params,
@@ -126,13 +126,6 @@ class RestClient:
             headers={"From": sender} if sender else None,
             idempotent=idempotent,
         )
-        if response is None or not response.content.strip():
-            return None
-        try:
-            return response.json()
-        except ValueError:
-            what = f"a {response.status_code} body that is not JSON"
-            raise self._unexpected(method.upper(), path, what) from None
 
     def iter_all(
         self, path: str, key: str, params: Mapping[str, Any] | None = None, *, limit: int = PAGE_SIZE

@@ -189,9 +189,23 @@ def test_non_json_success_body_is_an_unexpected_response(once, fake):
     with pytest.raises(UnexpectedResponse) as caught:
         once.get_user("PXYZ123")
     assert str(caught.value) == (
-        "GET /users/PXYZ123: PagerDuty's answer is unusable: a 200 body that is not JSON"
+        "GET /users/PXYZ123: PagerDuty's 200 answer is not JSON (text/html; a proxy or gateway page?) "
+        "(gave up after 1 attempts)"
     )
     assert caught.value.kind == "upstream"
+
+
+def test_non_json_success_body_is_retried_when_a_repeat_is_harmless(rest, fake, waits):
+    fake.expect("GET", "/users/PXYZ123", status=200, body="<html>maintenance</html>")
+    fake.expect("GET", "/users/PXYZ123", body={"user": {"id": "PXYZ123"}})
+    assert rest.get_user("PXYZ123") == {"id": "PXYZ123"}
+    assert len(waits) == 1
+
+
+def test_non_json_success_body_of_a_create_is_not_retried(rest, fake):
+    fake.expect("POST", "/users", status=201, body="<html>created?</html>")
+    with pytest.raises(UnexpectedResponse):
+        rest.create_user({"name": "Ada", "email": "ada@example.com"}, from_email="ops@example.com")
 
 
 def test_success_without_the_wrapper_key_is_an_unexpected_response(once, fake):
