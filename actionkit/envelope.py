@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -67,6 +68,30 @@ class Call:
         self.http_status = 200
 
 
+# A \\uD800-\\uDFFF escape: JSON text that may decode to a lone surrogate, which no UTF-8 output
+# can carry; only such text pays for the full check.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def parse_json(text: str | bytes, what: str) -> Any:
+    """Decode a message; anything that is not JSON a step can use is the sender's error."""
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise InputError(f"{what} is not valid JSON: {exc}.", ENVELOPE_HELP) from None
+    except RecursionError:
+        raise InputError(f"{what} nests arrays or objects too deeply to read.", ENVELOPE_HELP) from None
+    if _SURROGATE_ESCAPE.search(text if isinstance(text, str) else text.decode("utf-8", "replace")):
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise InputError(
+                f"{what} holds a \\u escape of half a UTF-16 surrogate pair, which is not a character.",
+                "Send valid Unicode text.",
+            ) from None
+    return value
+
+
 def check(message: Any, call: Call, names: Callable[[str], dict]) -> tuple[dict, str | None, str | None]:
     """The checks of reference §3.1, in order; returns ``(body, kind, name)``.
 
@@ -77,10 +102,7 @@ def check(message: Any, call: Call, names: Callable[[str], dict]) -> tuple[dict,
         text = message.decode("utf-8", "replace") if isinstance(message, (bytes, bytearray)) else message
         if not text.strip():
             raise InputError("The message is empty.", ENVELOPE_HELP)
-        try:
-            message = json.loads(text)
-        except ValueError as exc:
-            raise InputError(f"The message is not valid JSON: {exc}.", ENVELOPE_HELP) from None
+        message = parse_json(text, "The message")
     if not isinstance(message, dict):
         raise InputError(f"The message must be a JSON object, got {json_type(message)}.", ENVELOPE_HELP)
     kind_info = MESSAGE_TYPES.get(message.get("type")) if isinstance(message.get("type"), str) else None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from actionkit.envelope import ENVELOPE_HELP, MESSAGE_TYPES, error_result
+from actionkit.envelope import ENVELOPE_HELP, MESSAGE_TYPES, error_result, parse_json
 from actionkit.errors import InputError, PluginError, TransientError
 from actionkit.runtime import NoTestError
 from actionkit.server.web import Request, Response, json_response
@@ -44,9 +44,8 @@ def serve_message(app: App, request: Request, kind: str | None, name: str | None
     if not raw.strip():
         return _envelope(error_result(InputError("The request body is empty.", ENVELOPE_HELP), out_type))
     try:
-        message = json.loads(raw)
-    except ValueError as exc:
-        problem = InputError(f"The request body is not valid JSON: {exc}.", ENVELOPE_HELP)
+        message = parse_json(raw, "The request body")
+    except InputError as problem:
         return _envelope(error_result(problem, out_type))
     if message == {}:
         return json_response(400, {"error": "Empty input provided"})
