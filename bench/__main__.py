@@ -33,7 +33,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description="Run the icon_pagerduty benchmarks.")
     parser.add_argument("--quick", action="store_true", help="few repetitions and small counts (a smoke run)")
     parser.add_argument("--only", default="", help=f"comma-separated subset of: {', '.join(BENCHMARKS)}")
-    parser.add_argument("--out", type=Path, default=RESULTS, help="directory of latest.json and latest.md")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="directory of latest.json and latest.md (default: bench/results for a full run, "
+                             "bench/results/scratch for --quick or --only, so a partial run never replaces "
+                             "the full results)")
     args = parser.parse_args(argv)
     names = [name.strip() for name in args.only.split(",") if name.strip()] or list(BENCHMARKS)
     unknown = [name for name in names if name not in BENCHMARKS]
@@ -76,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     for target in results["targets"]:
         verdict = "met   " if target["met"] else "MISSED"
         print(f"{verdict}  {target['name']}: {target['value']} {target['unit']}".rstrip())
-    for path in write(args.out, results, rows):
+    partial = args.quick or len(names) < len(BENCHMARKS)
+    for path in write(args.out or (RESULTS / "scratch" if partial else RESULTS), results, rows):
         print(f"wrote {path}", file=sys.stderr)
     return 1 if any("error" in result for result in found.values()) else 0
 
