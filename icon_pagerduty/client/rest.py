@@ -80,7 +80,7 @@ class RestClient:
         self._kind: str | None = None
         self._http = HttpCore(
             base_url,
-            base_url_field="base_url",
+            base_url_field="api_url",
             timeout=timeout,
             retry=retry,
             headers={"Accept": ACCEPT, "User-Agent": user_agent or default_user_agent()},

@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from actionkit import Connection as BaseConnection
-from actionkit.errors import ConfigError, InputError
-from icon_pagerduty.client import BadRequest, EventsClient, RestClient
+from actionkit.errors import InputError
+from icon_pagerduty.client import EVENTS_URL, REST_URL, BadRequest, EventsClient, RestClient
 
 from .schema import Input
-
-LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
 class Connection(BaseConnection[Input]):
     def connect(self, params: Input) -> None:
-        api_url = _base_url("api_url", params.api_url or "https://api.pagerduty.com")
-        events_url = _base_url("events_url", params.events_url or "https://events.pagerduty.com")
-        timeout = (float(params.connect_timeout or 10), float(params.read_timeout or 60))
+        # The clients refuse a base URL that would send a key in clear text to another machine.
+        timeout = (params.connect_timeout or 10, params.read_timeout or 60)
         self.rest = RestClient(
-            params.api_key["secretKey"], base_url=api_url, from_email=params.from_email, timeout=timeout
+            params.api_key["secretKey"],
+            base_url=params.api_url or REST_URL,
+            from_email=params.from_email,
+            timeout=timeout,
         )
-        self.events = EventsClient(base_url=events_url, timeout=timeout)
+        self.events = EventsClient(base_url=params.events_url or EVENTS_URL, timeout=timeout)
         self.default_service_key = params.service_key
 
     def test(self) -> dict:
@@ -56,15 +54,3 @@ class Connection(BaseConnection[Input]):
             )
         return key
 
-
-def _base_url(field: str, url: str) -> str:
-    """Refuse a base URL that would send the API key in clear text to another machine."""
-    parts = urlsplit(url)
-    local = parts.hostname in LOOPBACK_HOSTS
-    if parts.scheme != "https" and not (parts.scheme == "http" and local) or not parts.hostname:
-        raise ConfigError(
-            f"connection.{field}: {url!r} is not an https:// URL.",
-            f"Set {field} to an https:// URL such as the default; plain http is accepted only for a "
-            "local simulator on 127.0.0.1 or localhost.",
-        )
-    return url.rstrip("/")

@@ -179,7 +179,7 @@ def test_repeated_list_parameters_reach_the_wire(rest, fake):
 def test_bad_base_url_is_a_config_error(base_url, message):
     with pytest.raises(InvalidConfig) as caught:
         RestClient(CANARY_KEY, base_url=base_url)
-    assert str(caught.value) == f"The connection field `base_url` {message}"
+    assert str(caught.value) == f"The connection field `api_url` {message}"
 
 
 def test_plain_http_is_allowed_on_this_machine_for_the_simulator():

@@ -39,12 +39,20 @@ def test_rejected_key_names_only_its_last_four_characters(cli, connection):
 
 
 @pytest.mark.parametrize(
-    ("field", "url"),
-    [("api_url", "http://api.pagerduty.com"), ("events_url", "ftp://events.example.com")],
-    ids=["plain-http-remote", "not-http"],
+    ("field", "url", "cause"),
+    [
+        ("api_url", "http://api.pagerduty.com",
+         "The connection field `api_url` must use https://; got 'http://api.pagerduty.com'."),
+        ("events_url", "ftp://events.example.com",
+         "The connection field `events_url` must be an https:// URL; got 'ftp://events.example.com'."),
+        ("api_url", "https://user:secret@api.pagerduty.com",
+         "The connection field `api_url` must be a plain base URL, without credentials, query or fragment."),
+    ],
+    ids=["plain-http-remote", "not-http", "credentials-in-url"],
 )
-def test_insecure_base_url_is_refused_before_anything_is_sent(cli, connection, sim, field, url):
+def test_unsafe_base_url_is_refused_before_anything_is_sent(cli, connection, sim, field, url, cause):
     run = cli(_test_message({**connection, field: url}), "test")
     assert run.exit_code == 1
-    assert run.body["exception"]["cause"] == f"connection.{field}: {url!r} is not an https:// URL."
+    assert run.body["exception"]["cause"] == cause
+    assert "secret@" not in run.body["error"] + run.body["log"]
     assert sim.requests() == []
