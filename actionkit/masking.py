@@ -22,6 +22,7 @@ shows the last 4 characters only when they are at most a third of the secret.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -81,6 +82,13 @@ def _walk(value: Any, schema: Any, definitions: dict, by_key: bool, secret: bool
     elif isinstance(value, list):
         for item in value:
             _walk(item, schema.get("items"), definitions, by_key, secret, found)
+
+
+@functools.lru_cache(maxsize=64)
+def masker_for(secrets: frozenset[str]) -> Masker:
+    """A shared Masker for ``secrets``: HTTP mode sees the same connection on every request, and
+    building one derives every truncated variant of every secret."""
+    return Masker(secrets)
 
 
 class Masker:

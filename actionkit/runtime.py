@@ -26,7 +26,7 @@ from actionkit.cache import ConnectionCache, connection_key
 from actionkit.envelope import MESSAGE_TYPES, Result, error_result
 from actionkit.errors import ConfigError, InputError, InternalError, PluginError
 from actionkit.logs import capture
-from actionkit.masking import Masker, collect_secrets
+from actionkit.masking import collect_secrets, masker_for
 from actionkit.model import Model
 from actionkit.validate import validate
 from actionkit.values import NotJSON, drop_empty_optional_inputs, drop_optional_nulls, plain
@@ -190,7 +190,7 @@ class Plugin:
         raw_input = body.get("input")
         raw_input = {} if raw_input is None else raw_input
         secrets = collect_secrets(params)
-        call.masker = Masker(secrets)
+        call.masker = masker_for(frozenset(secrets))
         # The mask is looked up per line: it grows once the schemas are imported.
         with capture(debug=debug, mirror=log_mirror, mask=lambda text: call.masker.text(text)) as lines:
             call.capture = lines
@@ -202,7 +202,7 @@ class Plugin:
                     secrets |= collect_secrets(params, connection_spec[1].SCHEMA)
                 if component is not None:
                     secrets |= collect_secrets(raw_input, component.input.SCHEMA, by_key_name=False)
-                call.masker = Masker(secrets)
+                call.masker = masker_for(frozenset(secrets))
                 connection = self._connect(connection_spec, params, org_id)
                 if test or component is None:
                     return envelope.ok(call, steps.run_test(self, call, component, connection, raw_input))
