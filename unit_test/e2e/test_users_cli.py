@@ -41,11 +41,32 @@ def test_user_key_needs_no_requester(run_action, connection, creds):
     assert run_action("create_user", ADA, connection).output["success"] is True
 
 
-def test_duplicate_email_is_pagerdutys_refusal_as_an_input_error(run_action):
-    run_action("create_user", ADA)
+def test_duplicate_email_names_the_existing_user(run_action):
+    first = run_action("create_user", ADA).output["user"]
     run = run_action("create_user", ADA)
     assert run.exit_code == 1
     assert run.body["exception"]["cause"].startswith("POST /users: PagerDuty answered 400")
+    assert run.body["exception"]["assistance"] == (
+        f"A user with email ada.lovelace@example.com exists already: Ada Lovelace ({first['id']}). "
+        "Use that user, or set if_exists to return to get it back instead of an error.")
+
+
+def test_if_exists_return_gives_the_existing_user_back(run_action, sim):
+    first = run_action("create_user", ADA).output
+    assert first["created"] is True
+    again = run_action("create_user", {**ADA, "if_exists": "return"})
+    assert again.exit_code == 0
+    assert again.output == {"user": first["user"], "success": True, "created": False}
+    assert len([u for u in sim.state()["users"] if u["email"] == ADA["email"]]) == 1
+
+
+def test_a_create_whose_answer_was_lost_looks_before_reporting(run_action, sim):
+    """A proxy page instead of PagerDuty's 201: the user exists, so the step succeeds."""
+    sim.add_fault(method="POST", path="/users", non_json=True, count=1)
+    run = run_action("create_user", ADA)
+    assert run.exit_code == 0, run.body
+    assert run.output["user"]["id"] == _users(sim)["ada.lovelace@example.com"]["id"]
+    assert "was found by its email ada.lovelace@example.com" in run.body["log"]
 
 
 def test_get_user_by_email_is_exact_and_ignores_case(run_action):
