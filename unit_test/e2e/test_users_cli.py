@@ -104,15 +104,16 @@ def test_get_user_by_id_found_and_not_found(run_action):
 def test_delete_user_returns_it_as_it_was(run_action, sim):
     user = run_action("create_user", ADA).output["user"]
     run = run_action("delete_user_by_id", {"id": user["id"]})
-    assert run.output == {"success": True, "user": user}
+    assert run.output == {"success": True, "found": True, "user": user}
     assert "ada.lovelace@example.com" not in _users(sim)
 
 
-def test_delete_unknown_user_is_not_found(run_action):
-    run = run_action("delete_user_by_id", {"id": "PNOPE12"})
-    assert run.exit_code == 1
-    assert run.body["exception"]["assistance"] == (
-        "No user with ID 'PNOPE12' is visible to this API key; check the ID.")
+def test_deleting_a_user_who_is_gone_already_succeeds_with_found_false(run_action, sim):
+    user = run_action("create_user", ADA).output["user"]
+    assert run_action("delete_user_by_id", {"id": user["id"]}).output["found"] is True
+    again = run_action("delete_user_by_id", {"id": user["id"]})
+    assert (again.exit_code, again.output) == (0, {"success": True, "found": False})
+    assert f"No user with ID {user['id']}: it is gone already" in again.body["log"]
 
 
 def test_delete_user_with_open_incidents_says_what_to_do(run_action, sim):
@@ -136,5 +137,5 @@ def test_delete_that_timed_out_but_happened_is_reported_as_done(run_action, conn
     user = run_action("create_user", ADA).output["user"]
     sim.add_fault(method="DELETE", path="/users/*", delay=1.5, count=1)  # answered after the timeout
     run = run_action("delete_user_by_id", {"id": user["id"]}, {**connection, "read_timeout": 1})
-    assert run.output == {"success": True, "user": user}
+    assert run.output == {"success": True, "found": True, "user": user}
     assert [r["method"] for r in sim.requests() if r["method"] == "DELETE"] == ["DELETE", "DELETE"]
