@@ -55,13 +55,13 @@ ACTIONS = ("get_user_by_id", "send_trigger_event")
 class PluginServer:
     """``bin/icon_pagerduty http`` on a free 127.0.0.1 port, until ``stop()``."""
 
-    def __init__(self, workers: int, threads: int):
+    def __init__(self, workers: int, threads: int, **extra_env: str):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.TemporaryFile()
-        env = child_env(ACTIONKIT_BIND="127.0.0.1")
+        env = child_env(ACTIONKIT_BIND="127.0.0.1", **extra_env)
         for name in ("GUNICORN_CONFIG_FILE", "PLUGIN_API_TOKEN"):  # they would override the settings here
             env.pop(name, None)
         self.process = subprocess.Popen(

@@ -19,6 +19,7 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from actionkit.server.shedding import backlog_limit
 from actionkit.server.state import ServerState
 from actionkit.server.wsgi import App, settings_from_env
 
@@ -96,7 +97,8 @@ def _read_config_file(path: str) -> dict[str, Any]:
 
 def _worker_class(name: str) -> str:
     if name in ("sync", "gthread"):
-        return "gthread"  # threads always: one slow PagerDuty call must not hold the whole worker
+        # Threads always (one slow PagerDuty call must not hold the whole worker), with a bounded backlog.
+        return "actionkit.server.shedding.SheddingWorker"
     if name == "gevent":
         if importlib.util.find_spec("gevent") is None:
             raise ConfigProblem("worker_class gevent needs the gevent package, which is not installed; "
@@ -181,6 +183,7 @@ def serve(
             debug,
         )
         app_settings = settings_from_env()
+        backlog_limit(int(settings["threads"]))  # a bad PLUGIN_MAX_BACKLOG is one line now, not in a worker
     except (ConfigProblem, ValueError) as exc:
         print(f"Error: {exc}", file=sys.stderr)
         sys.exit(2)

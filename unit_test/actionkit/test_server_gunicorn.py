@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import http.client
 import json
+import select
 import socket
 import subprocess
 import sys
+import time
 
 import pytest
 import requests
@@ -54,7 +56,7 @@ def server():
 
 
 def test_the_server_uses_threaded_workers(server):
-    assert "Using worker: gthread" in server.wait_for_line("Using worker:")
+    assert "Using worker: actionkit.server.shedding.SheddingWorker" in server.wait_for_line("Using worker:")
     assert server.call("GET", "/api/v1/status").json() == {"status": "Ready"}
 
 
@@ -208,3 +210,59 @@ def test_the_server_stack_is_not_imported_before_serve(run_hello_python):
 def test_nothing_listens_where_the_server_was_told_not_to(server):
     with pytest.raises(OSError):
         http_call(free_port(), "GET", "/api/v1/status", timeout=2)
+
+
+def _hold(port: int, body: bytes, request_id: str) -> socket.socket:
+    """A request whose body is sent only in part: it holds a thread, or a place in the backlog."""
+    head = (
+        "POST /api/v1/actions/hello HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\nX-Request-ID: {request_id}\r\n\r\n"
+    ).encode()
+    sock = socket.create_connection(("127.0.0.1", port), timeout=20)
+    sock.sendall(head + body[:10])
+    return sock
+
+
+def _answer(sock: socket.socket) -> tuple[int, dict, dict]:
+    response = http.client.HTTPResponse(sock)
+    response.begin()
+    return response.status, dict(response.getheaders()), json.loads(response.read())
+
+
+def _answered_without_a_body(held: list[socket.socket]) -> list[socket.socket]:
+    """The sockets the server answered although their bodies are incomplete: the refused ones.
+    Waits until answers stop coming (0.5 s of quiet once three came, 5 s at most)."""
+    answered: list[socket.socket] = []
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        waiting = [sock for sock in held if sock not in answered]
+        quiet = 0.5 if len(answered) >= 3 else deadline - time.monotonic()
+        ready, _, _ = select.select(waiting, [], [], max(0.0, quiet))
+        if not ready:
+            break
+        answered += ready
+    return answered
+
+
+def test_past_a_full_backlog_the_server_answers_503_at_once(make_message):
+    """One thread and a backlog of one: of five slow requests, at most two are taken (one when the
+    thread has not yet picked the first from the queue) and the others refused at once."""
+    server = RealServer("--threads_per_worker", "1", env=server_env(PLUGIN_MAX_BACKLOG="1")).wait_ready()
+    body = json.dumps(make_message("hello", {"name": "Ada"})).encode()
+    held = []
+    try:
+        held += [_hold(server.port, body, f"slow-{n}") for n in range(5)]
+        refused = _answered_without_a_body(held)
+        assert 3 <= len(refused) <= 4, [_answer(sock) for sock in refused]
+        for sock in refused:
+            status, headers, answer = _answer(sock)
+            assert (status, headers["Retry-After"]) == (503, "1")
+            assert answer["description"] == "The plugin server is at capacity; retry after 1 s."
+        taken = [sock for sock in held if sock not in refused]
+        for sock in taken:
+            sock.sendall(body[10:])
+            assert _answer(sock)[0] == 200
+    finally:
+        for sock in held:
+            sock.close()
+        assert _stop(server) == 0

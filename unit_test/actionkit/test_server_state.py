@@ -10,6 +10,8 @@ import pytest
 from actionkit.server.gunicorn_app import ConfigProblem, gunicorn_settings
 from actionkit.server.state import ServerState
 
+SHEDDING = "actionkit.server.shedding.SheddingWorker"
+
 
 def _in_child(action) -> None:
     """Run ``action()`` in a forked child, as gunicorn runs a worker, and wait for it."""
@@ -71,7 +73,7 @@ def test_standalone_state_is_one_worker():
 
 def test_flags_become_gunicorn_settings_with_threaded_workers():
     settings, warnings = gunicorn_settings(10001, 2, 8, "sync", 200, 30, False, environ={})
-    assert settings == {"bind": "0.0.0.0:10001", "workers": 2, "threads": 8, "worker_class": "gthread",
+    assert settings == {"bind": "0.0.0.0:10001", "workers": 2, "threads": 8, "worker_class": SHEDDING,
                         "worker_connections": 200, "graceful_timeout": 30, "loglevel": "info"}
     assert warnings == []
 
@@ -92,7 +94,7 @@ def test_a_config_file_replaces_every_flag(tmp_path):
     path.write_text(json.dumps({"bind": "127.0.0.1:9", "threads": 2, "loglevel": "debug", "preload": 1}))
     settings, warnings = gunicorn_settings(10001, 5, 5, environ={"GUNICORN_CONFIG_FILE": str(path),
                                                                  "ACTIONKIT_BIND": "10.0.0.1"})
-    assert settings == {"bind": "127.0.0.1:9", "workers": 1, "threads": 2, "worker_class": "gthread",
+    assert settings == {"bind": "127.0.0.1:9", "workers": 1, "threads": 2, "worker_class": SHEDDING,
                         "worker_connections": 200, "graceful_timeout": 30, "loglevel": "debug"}
     assert warnings == [f"{path}: ignoring settings preload"]
 

@@ -1,0 +1,110 @@
+"""A gunicorn threaded worker that answers 503 at once when its backlog is full.
+
+gunicorn's gthread worker accepts every connection it can and queues it for its thread pool, so
+under overload requests wait in that queue, latency climbs for everyone and the backlog takes as
+long to drain as it took to build. This worker counts the connections in the pool's hands: once
+every thread is busy and ``PLUGIN_MAX_BACKLOG`` more are waiting, it answers ``503`` with
+``Retry-After`` instead, from one small thread of its own, so a caller (or its load balancer) can
+go elsewhere now and the requests it did accept keep their latency.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import socket
+import threading
+from typing import Any
+
+from gunicorn.workers.gthread import ThreadWorker
+
+__all__ = ["SheddingWorker", "RETRY_AFTER_SECONDS", "backlog_limit"]
+
+RETRY_AFTER_SECONDS = 1
+# Read what a refused client sent before closing: closing over unread bytes resets the connection,
+# and a reset can reach the client before it has read the 503.
+_DRAIN_SECONDS = 0.05
+
+
+def backlog_limit(threads: int, environ: dict[str, str] | None = None) -> int:
+    """Connections a worker lets wait for a thread: ``PLUGIN_MAX_BACKLOG``, else one per two threads.
+
+    Small on purpose: every waiting request adds a whole request's time to the latency of the ones
+    behind it (bench/overload.py: p99 at twice the capacity rose about 3x from a backlog of 2 to 4)."""
+    env = os.environ if environ is None else environ
+    text = env.get("PLUGIN_MAX_BACKLOG", "").strip()
+    if not text:
+        return max(1, threads // 2)
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"PLUGIN_MAX_BACKLOG must be a whole number of at least 1, not {text!r}.")
+    return int(text)
+
+
+def _refusal() -> bytes:
+    body = json.dumps({
+        "code": 503,
+        "description": f"The plugin server is at capacity; retry after {RETRY_AFTER_SECONDS} s.",
+        "name": "Service Unavailable",
+    }, sort_keys=True).encode()
+    head = (
+        "HTTP/1.1 503 Service Unavailable\r\n"
+        "Content-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n"
+        f"Retry-After: {RETRY_AFTER_SECONDS}\r\n"
+        "Connection: close\r\n\r\n"
+    ).encode()
+    return head + body
+
+
+class SheddingWorker(ThreadWorker):
+    """gthread with a bounded backlog; ``shed`` counts the connections refused so far."""
+
+    def init_process(self) -> None:
+        self.max_backlog = backlog_limit(self.cfg.threads)
+        self.shed = 0
+        self._in_flight = 0
+        self._books = threading.Lock()
+        self._refusals: queue.Queue[Any] = queue.Queue(maxsize=1024)
+        threading.Thread(target=self._refuse_forever, name="actionkit-shed", daemon=True).start()
+        super().init_process()
+
+    def enqueue_req(self, conn: Any) -> None:
+        # Count what was handed to the pool and is not finished, rather than the pool's queue: the
+        # pool starts its threads lazily, so its queue can hold work a thread is about to take.
+        with self._books:
+            accepted = self._in_flight < self.cfg.threads + self.max_backlog
+            if accepted:
+                self._in_flight += 1
+        if accepted:
+            future = self.tpool.submit(self.handle, conn)
+            future.add_done_callback(self._finished)
+            future.add_done_callback(lambda done: self.method_queue.defer(self.finish_request, conn, done))
+            return
+        self.nr_conns -= 1  # the connection leaves gunicorn's books here, as a closed one would
+        self.shed += 1
+        try:
+            self._refusals.put_nowait(conn.sock)
+        except queue.Full:  # refusals themselves are flooded: drop the connection outright
+            conn.sock.close()
+
+    def _finished(self, _done: Any) -> None:
+        with self._books:
+            self._in_flight -= 1
+
+    def _refuse_forever(self) -> None:
+        answer = _refusal()
+        while True:
+            client = self._refusals.get()
+            try:
+                client.setblocking(True)
+                client.settimeout(_DRAIN_SECONDS)
+                client.sendall(answer)
+                client.shutdown(socket.SHUT_WR)
+                for _ in range(10):  # at most ~0.5 s for a client that neither sends nor closes
+                    if not client.recv(65536):
+                        break
+            except OSError:
+                pass  # the client went away first: nothing to tell it
+            finally:
+                client.close()
