@@ -35,6 +35,32 @@ def by_key(api, key):
     return found
 
 
+@pytest.mark.parametrize(
+    "method,path,body",
+    [
+        ("POST", "/incidents", {"incident": {"type": "incident", "title": "x"}}),
+        ("PUT", "/incidents", {"incidents": [{"id": "PDEMO01", "type": "incident_reference"}]}),
+        ("PUT", "/incidents/PDEMO01", {"incident": {"type": "incident_reference", "status": "acknowledged"}}),
+        (
+            "PUT",
+            "/incidents/PDEMO01/merge",
+            {"source_incidents": [{"id": "PDEMO02", "type": "incident_reference"}]},
+        ),
+        ("POST", "/incidents/PDEMO02/snooze", {"duration": 60}),
+        ("POST", "/incidents/PDEMO01/notes", {"note": {"content": "x"}}),
+        ("POST", "/incidents/PDEMO01/status_updates", {"message": "x"}),
+    ],
+    ids=["create", "bulk", "update", "merge", "snooze", "note", "status-update"],
+)
+def test_incident_writes_with_an_account_key_need_from(account_api, method, path, body):
+    status, body = error(account_api.call(method, path, json=body))
+    assert (status, body["code"]) == (400, 2016)
+    assert (
+        body["message"]
+        == 'You must specify a user\'s email address in the "From" header to perform this action'
+    )
+
+
 # -- snooze ---------------------------------------------------------------------------------------
 
 
@@ -92,10 +118,6 @@ def test_resolving_a_snoozed_incident_ends_the_snooze(sim, api):
     sim.clock.advance(601)
     shown = incident(api, "PDEMO02")
     assert (shown["status"], shown["pending_actions"]) == ("resolved", [])
-
-
-def test_snooze_needs_from_with_an_account_key(account_api):
-    assert error(snooze(account_api, "PDEMO02"))[1]["code"] == 2016
 
 
 # -- merge ----------------------------------------------------------------------------------------
@@ -263,10 +285,6 @@ def test_bulk_limit_is_250(api):
             "errors": ["At most 250 incidents may be updated at once"],
         },
     )
-
-
-def test_bulk_update_needs_from_with_an_account_key(account_api):
-    assert error(bulk(account_api, {"id": "PDEMO01", "status": "acknowledged"}))[1]["code"] == 2016
 
 
 # -- notes and status updates ---------------------------------------------------------------------
