@@ -45,12 +45,20 @@ def _ago(clock: Clock, seconds: float) -> Iterator[None]:
 
 def seed_incidents(store: Store) -> None:
     """Add the demo incidents of the table above."""
-    users = {u["name"]: u["id"] for u in store.table("users").values()}
-    services = {s["name"]: s for s in store.table("services").values()}
-    priorities = {p["name"]: p["id"] for p in store.table("priorities").values()}
-    gateway, checkout = services["Platform Gateway"], services["Checkout API"]
-    clock = store.clock
+    names = {
+        "users": {u["name"]: u["id"] for u in store.table("users").values()},
+        "services": {s["name"]: s for s in store.table("services").values()},
+        "priorities": {p["name"]: p["id"] for p in store.table("priorities").values()},
+    }
+    _seed_gateway(store, **names)
+    _seed_checkout(store, **names)
 
+
+def _seed_gateway(
+    store: Store, users: dict[str, str], services: dict[str, Any], priorities: dict[str, str]
+) -> None:
+    """PDEMO01 (triggered, from an event) and PDEMO02 (acknowledged, made by hand)."""
+    gateway, clock = services["Platform Gateway"], store.clock
     with _ago(clock, 25 * 60):
         first = _events_incident(
             store,
@@ -69,7 +77,6 @@ def seed_incidents(store: Store) -> None:
     }
     with _ago(clock, 10 * 60):
         add_note(store, first, users["Ada Admin"], "Rolling back gateway release 2024.06.1.")
-
     with _ago(clock, 3 * HOUR):
         second = new_incident(
             store,
@@ -88,6 +95,12 @@ def seed_incidents(store: Store) -> None:
     with _ago(clock, 2 * HOUR):
         set_status(store, second, "acknowledged", ("users", users["Ulf User"]), reassign_to=users["Ulf User"])
 
+
+def _seed_checkout(
+    store: Store, users: dict[str, str], services: dict[str, Any], priorities: dict[str, str]
+) -> None:
+    """PDEMO03 and PDEMO04, resolved more than a month ago."""
+    checkout, clock = services["Checkout API"], store.clock
     with _ago(clock, 40 * DAY):
         third = _events_incident(
             store,
@@ -107,22 +120,22 @@ def seed_incidents(store: Store) -> None:
         add_note(store, third, arun[1], "The provider's status page confirms an outage in eu-west.")
     with _ago(clock, 40 * DAY - HOUR):
         set_status(store, third, "resolved", arun, "Failed over to the secondary payment provider.")
-
+    ada = users["Ada Admin"]
     with _ago(clock, 45 * DAY):
         fourth = new_incident(
             store,
             title="Refund emails delayed",
             service=checkout,
-            agent=("users", users["Ada Admin"]),
+            agent=("users", ada),
             channel={"type": "web_trigger"},
             urgency="low",
             incident_key=None,
-            assignees=[users["Ada Admin"]],
-            acknowledge_as=users["Ada Admin"],
+            assignees=[ada],
+            acknowledge_as=ada,
             record_id="PDEMO04",
         )
     with _ago(clock, 45 * DAY - 2 * HOUR):
-        set_status(store, fourth, "resolved", ("users", users["Ada Admin"]), "Mail queue drained.")
+        set_status(store, fourth, "resolved", ("users", ada), "Mail queue drained.")
 
 
 def _events_incident(

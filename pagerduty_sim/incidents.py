@@ -83,15 +83,25 @@ def _render_incident(
         alert_grouping=None,
         urgency=record["urgency"],
         priority=full("priorities", "priorities", record["priority"]),
-        resolve_reason=(
-            {"type": "merge_resolve_reason", "incident": store.ref("incidents", record["resolve_reason"])}
-            if record["resolve_reason"]
-            else None
-        ),
-        incidents_responders=[render_responder(store, record, r) for r in record.get("responders", ())],
-        responder_requests=[render_request(store, record, r) for r in record.get("responder_requests", ())],
         incident_type={"name": "incident_default"},
     )
+    _render_extras(store, record, out, includes)
+
+
+def _render_extras(
+    store: Store, record: dict[str, Any], out: dict[str, Any], includes: tuple[str, ...]
+) -> None:
+    """The merge reason, responders, and the fields shown only on request (body, bridge)."""
+    merged_into = record["resolve_reason"]
+    out["resolve_reason"] = (
+        {"type": "merge_resolve_reason", "incident": store.ref("incidents", merged_into)}
+        if merged_into
+        else None
+    )
+    out["incidents_responders"] = [render_responder(store, record, r) for r in record.get("responders", ())]
+    out["responder_requests"] = [
+        render_request(store, record, r) for r in record.get("responder_requests", ())
+    ]
     if "body" in includes:
         out["body"] = {"type": "incident_body", "details": record["details"]}
     if "conference_bridge" in includes:
