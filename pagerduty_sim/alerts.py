@@ -52,17 +52,31 @@ def trigger_alert(
             urgency=urgency,
             incident_key=dedup_key,
         )
+    new_alert(store, incident, integration, dedup_key, title, severity, details)
+
+
+def new_alert(
+    store: Store,
+    incident: dict[str, Any],
+    integration: dict[str, Any] | None,
+    dedup_key: str,
+    title: str,
+    severity: str,
+    details: dict[str, Any],
+    status: str = "triggered",
+) -> dict[str, Any]:
+    """Add an alert to ``incident``; a triggered one is indexed as its service's open ``dedup_key``."""
     alert = {
         "id": store.ids.resource_id(),
         "incident": incident["id"],
-        "service": service["id"],
-        "integration": integration["id"],
-        "status": "triggered",
+        "service": incident["service"] if integration is None else integration["service"],
+        "integration": None if integration is None else integration["id"],
+        "status": status,
         "alert_key": dedup_key,
         "title": title,
         "severity": severity,
         "created_at": store.now(),
-        "resolved_at": None,
+        "resolved_at": None if status == "triggered" else store.now(),
         "first_trigger_log_entry": incident["first_trigger_log_entry"],
         "body": {
             "type": "alert_body",
@@ -74,7 +88,9 @@ def trigger_alert(
     }
     store.table("alerts")[alert["id"]] = alert
     incident["alerts"] = [*incident["alerts"], alert["id"]]
-    open_alerts[(service["id"], dedup_key)] = alert["id"]
+    if status == "triggered":
+        store.index("open_alerts").setdefault((alert["service"], dedup_key), alert["id"])
+    return alert
 
 
 def alert_action(store: Store, integration: dict[str, Any], dedup_key: str, action: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import invalid
+from .incident_update import bridge_errors
 from .lifecycle import ActorRef, _assign, _body_ref, agent_name, log, policy_assignees, sync_open
 from .store import Store
 
@@ -24,12 +25,16 @@ def new_incident(
     assignees: list[str] | None = None,
     acknowledge_as: str | None = None,
     conference_bridge: dict[str, Any] | None = None,
+    record_id: str | None = None,
 ) -> dict[str, Any]:
-    """Create an incident on ``service`` with its trigger and assign log entries."""
+    """Create an incident on ``service`` with its trigger and assign log entries.
+
+    ``record_id`` fixes the ID (the demo seed's incidents keep theirs whatever else is seeded).
+    """
     now = store.now()
     number = store.next_number("incident_number")
     incident = {
-        "id": store.ids.resource_id(),
+        "id": record_id or store.ids.resource_id(),
         "incident_number": number,
         "title": title,
         "status": "triggered",
@@ -53,6 +58,11 @@ def new_incident(
         "alerts": [],
         "conference_bridge": conference_bridge,
         "escalation_level": 1,
+        "snoozed_until": None,
+        "notes": [],
+        "status_updates": [],
+        "responder_requests": [],
+        "responders": [],
     }
     store.table("incidents")[incident["id"]] = incident
     store.index("incident_numbers")[number] = incident["id"]
@@ -132,6 +142,8 @@ def create_from_rest(store: Store, body: Any, actor: str) -> dict[str, Any]:
     key = data.get("incident_key")
     if key is not None and (not isinstance(key, str) or len(key) > 255):
         errors.append("Incident key must be a string of at most 255 characters")
+    if data.get("conference_bridge") is not None:
+        errors += bridge_errors(data["conference_bridge"])
     if errors:
         raise invalid(*errors)
     record = store.table("services")[service]

@@ -1,8 +1,7 @@
 """The incident life cycle shared by REST and Events (pagerduty-api.md §8.7, §15.5).
 
-State machine: triggered -> acknowledged -> resolved; a resolved incident reopens to triggered
-or acknowledged. Re-resolving gives code 1001, re-acknowledging code 1002
-(``settings.reacknowledge_error``), an unknown status code 1003, all with HTTP 400.
+State machine: triggered -> acknowledged -> resolved (the checks on a REST change are in
+``incident_update.py``); a snoozed acknowledged incident returns to triggered when its time is up.
 ``incident_key`` is unique among the open incidents of a service. Every change writes a log
 entry with its ``agent`` (a user, or the service for Events) and ``channel``.
 
@@ -15,8 +14,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from .clock import parse_time
-from .errors import ApiError, invalid
+from .clock import iso, parse_time
+from .errors import ApiError
 from .store import Store
 
 STATUSES = ("triggered", "acknowledged", "resolved")
@@ -160,113 +159,7 @@ def _body_ref(
     return raw["id"]
 
 
-# -- updates --------------------------------------------------------------------------------------
-
-
-def update_from_rest(
-    store: Store, incident: dict[str, Any], data: Any, actor: str, apply: bool = True
-) -> None:
-    """``PUT /incidents/{id}`` body ``incident``; with ``apply=False`` only validate (for all-or-nothing)."""
-    if not isinstance(data, dict):
-        raise invalid("Incident must be an object")
-    if data.get("type") not in (None, "incident", "incident_reference"):
-        raise invalid("Type must be incident or incident_reference")
-    errors: list[str] = []
-    status = data.get("status")
-    if status is not None and status not in STATUSES:
-        raise ApiError(
-            400, 1003, "Invalid Status Provided", [f"Status must be one of: {', '.join(STATUSES)}"]
-        )
-    if status == "resolved" and incident["status"] == "resolved":
-        raise ApiError(400, 1001, "Incident Already Resolved", ["Incident Already Resolved"])
-    if (
-        status == "acknowledged"
-        and incident["status"] == "acknowledged"
-        and store.settings.reacknowledge_error
-    ):
-        raise ApiError(400, 1002, "Incident Already Acknowledged", ["Incident Already Acknowledged"])
-    if data.get("resolution") is not None and status != "resolved":
-        errors.append("Resolution can only be given when resolving")
-    priority = data.get("priority", Ellipsis)
-    if priority is not Ellipsis and priority is not None:
-        if isinstance(priority, str):
-            matches = [p for p in store.table("priorities").values() if p["name"] == priority]
-            if not matches:
-                raise ApiError(400, 1020, "Invalid Priority", [f"Priority {priority} not found"])
-            priority = matches[0]["id"]
-        elif isinstance(priority, dict) and priority.get("id") in store.table("priorities"):
-            priority = priority["id"]
-        else:
-            raise ApiError(400, 1020, "Invalid Priority", ["Priority must be a priority reference or name"])
-    if data.get("title") is not None and (not isinstance(data["title"], str) or not data["title"].strip()):
-        errors.append("Title can't be blank")
-    if data.get("urgency") is not None and data["urgency"] not in ("high", "low"):
-        errors.append("Urgency must be one of: high, low")
-    policy = _body_ref(
-        store, data.get("escalation_policy"), "escalation_policies", "Escalation policy", errors
-    )
-    assignees = None
-    if data.get("assignments") is not None:
-        assignees = []
-        for item in data["assignments"] if isinstance(data["assignments"], list) else [None]:
-            user = item.get("assignee") if isinstance(item, dict) else None
-            uid = _body_ref(store, user, "users", "Assignee", errors, required=True)
-            if uid:
-                assignees.append(uid)
-    service = _body_ref(store, data.get("service"), "services", "Service", errors)
-    if errors:
-        raise invalid(*errors)
-    reopening = status in OPEN and incident["status"] == "resolved"
-    target_service = service or incident["service"]
-    if (reopening or service) and incident["incident_key"]:
-        holder = store.index("open_incident_keys").get((target_service, incident["incident_key"]))
-        if holder not in (None, incident["id"]):
-            raise invalid("Open incident with matching dedup key already exists on this service")
-    if not apply:
-        return
-    _apply_update(store, incident, data, actor, status, priority, policy, assignees, service)
-
-
-def _apply_update(
-    store: Store,
-    incident: dict[str, Any],
-    data: dict[str, Any],
-    actor: str,
-    status: str | None,
-    priority: Any,
-    policy: str | None,
-    assignees: list[str] | None,
-    service: str | None,
-) -> None:
-    agent = ("users", actor)
-    name = agent_name(store, agent)
-    now = store.now()
-    if data.get("title"):
-        incident["title"] = data["title"]
-    if data.get("urgency") and data["urgency"] != incident["urgency"]:
-        incident["urgency"] = data["urgency"]
-        log(store, incident, "urgency_change", agent, f"Urgency changed to {data['urgency']} by {name}.")
-    if priority is not Ellipsis:
-        incident["priority"] = priority
-    if data.get("conference_bridge") is not None:
-        incident["conference_bridge"] = data["conference_bridge"]
-    if service:
-        incident["service"] = service
-    if policy:
-        incident["escalation_policy"] = policy
-        if incident["status"] in OPEN and not assignees:
-            _assign(store, incident, policy_assignees(store, policy), agent, "escalation_policy")
-    if isinstance(data.get("escalation_level"), int) and incident["status"] in OPEN:
-        incident["escalation_level"] = data["escalation_level"]
-        users = policy_assignees(store, incident["escalation_policy"], data["escalation_level"])
-        log(store, incident, "escalate", agent, f"Escalated to level {data['escalation_level']} by {name}.")
-        _assign(store, incident, users, agent, "escalation_policy")
-    if assignees is not None and incident["status"] in OPEN:
-        _assign(store, incident, assignees, agent, "direct_assignment")
-    if status is not None:
-        set_status(store, incident, status, agent, data.get("resolution"), reassign_to=actor)
-    incident["updated_at"] = now
-    sync_open(store, incident)
+# -- status ---------------------------------------------------------------------------------------
 
 
 def set_status(
@@ -277,19 +170,26 @@ def set_status(
     resolution: str | None = None,
     reassign_to: str | None = None,
     channel: dict[str, Any] | None = None,
+    reopen_to: list[str] | None = None,
+    summary: str | None = None,
 ) -> None:
-    """Move ``incident`` to ``status`` with its log entries; callers have checked the transition."""
+    """Move ``incident`` to ``status`` with its log entries; callers have checked the transition.
+
+    ``reopen_to``: the assignees of a resolved incident reopened to triggered (else its policy's);
+    ``summary`` replaces the wording of the status log entry.
+    """
     old = incident["status"]
     now = store.now()
     name = agent_name(store, agent)
     if status == old and status == "triggered":
         return
+    _unsnooze(store, incident)
     if status == "acknowledged":
         if old == "resolved":
             log(store, incident, "trigger", agent, f"Reopened by {name}.", channel)
         incident["status"] = "acknowledged"
         incident["acknowledgements"] = [*incident["acknowledgements"], {"at": now, "acknowledger": agent}]
-        log(store, incident, "acknowledge", agent, f"Acknowledged by {name}.", channel)
+        log(store, incident, "acknowledge", agent, summary or f"Acknowledged by {name}.", channel)
         if reassign_to is not None:
             current = [a["assignee"] for a in incident["assignments"]]
             if current != [reassign_to]:
@@ -297,24 +197,22 @@ def set_status(
     elif status == "triggered":
         if old == "resolved":
             incident["status"] = "triggered"
-            log(store, incident, "trigger", agent, f"Reopened by {name}.", channel)
-            _assign(
-                store,
-                incident,
-                policy_assignees(store, incident["escalation_policy"]),
-                agent,
-                "escalation_policy",
-            )
+            log(store, incident, "trigger", agent, summary or f"Reopened by {name}.", channel)
+            if reopen_to:
+                _assign(store, incident, reopen_to, agent, "direct_assignment")
+            else:
+                users = policy_assignees(store, incident["escalation_policy"])
+                _assign(store, incident, users, agent, "escalation_policy")
         else:
             incident["status"] = "triggered"
-            log(store, incident, "unacknowledge", agent, f"Unacknowledged by {name}.", channel)
+            log(store, incident, "unacknowledge", agent, summary or f"Unacknowledged by {name}.", channel)
         incident["acknowledgements"] = []
     else:
         incident["status"] = "resolved"
         incident["assignments"] = []
         incident["acknowledgements"] = []
         incident["resolved_at"] = now
-        log(store, incident, "resolve", agent, f"Resolved by {name}.", channel, note=resolution)
+        log(store, incident, "resolve", agent, summary or f"Resolved by {name}.", channel, note=resolution)
         for alert_id in incident["alerts"]:
             alert = store.table("alerts").get(alert_id)
             if alert and alert["status"] == "triggered":
@@ -333,3 +231,63 @@ def close_alert(store: Store, alert: dict[str, Any]) -> None:
     key = (alert["service"], alert["alert_key"])
     if store.index("open_alerts").get(key) == alert["id"]:
         del store.index("open_alerts")[key]
+
+
+# -- snooze ---------------------------------------------------------------------------------------
+
+
+def snooze(store: Store, incident: dict[str, Any], seconds: int, actor: str) -> None:
+    """Keep an acknowledged incident quiet for ``seconds``; it then returns to triggered (``tick``)."""
+    until = iso(store.clock.now() + timedelta(seconds=seconds))
+    incident["snoozed_until"] = until
+    store.index("snoozed")[incident["id"]] = until
+    agent = ("users", actor)
+    log(
+        store,
+        incident,
+        "snooze",
+        agent,
+        f"Snoozed for {_duration(seconds)} by {agent_name(store, agent)}.",
+        changed_actions=[{"type": "unacknowledge", "at": until}],
+    )
+    incident["updated_at"] = store.now()
+
+
+def tick(store: Store) -> None:
+    """Return the snoozed incidents whose time is up to triggered, as PagerDuty does on its own.
+
+    Called before every incident route, so a moved clock shows at the next request.
+    """
+    due = store.index("snoozed")
+    if not due:
+        return
+    now = store.now()
+    for incident_id, until in sorted(due.items(), key=lambda item: item[1]):
+        if until > now:
+            continue
+        incident = store.table("incidents").get(incident_id)
+        if incident is None or incident["status"] != "acknowledged":
+            due.pop(incident_id, None)
+            continue
+        set_status(
+            store,
+            incident,
+            "triggered",
+            ("services", incident["service"]),
+            channel={"type": "timeout"},
+            summary="Unacknowledged: the snooze ended.",
+        )
+
+
+def _unsnooze(store: Store, incident: dict[str, Any]) -> None:
+    if incident.get("snoozed_until"):
+        incident["snoozed_until"] = None
+        store.index("snoozed").pop(incident["id"], None)
+
+
+def _duration(seconds: int) -> str:
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds} seconds"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .incident_seed import seed_incidents
 from .services import EVENTS_V1, EVENTS_V2
 from .store import Store
 
@@ -147,4 +148,5 @@ def load_seed(store: Store, seed: str) -> dict[str, Any]:
         v1 = store.create("integrations", {"type": EVENTS_V1, "name": "Events API v1"}, service=service["id"])
         credentials["routing_keys"][service_name] = v2["integration_key"]
         credentials["events_v1_keys"][service_name] = v1["integration_key"]
+    seed_incidents(store)
     return credentials

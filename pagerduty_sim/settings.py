@@ -34,6 +34,9 @@ class Settings:
     unknown_routing_key_202: bool = False
     # Re-acknowledging an acknowledged incident: 400 code 1002 (default) or success.
     reacknowledge_error: bool = True
+    # Reopening a resolved incident (PUT status triggered/acknowledged): documented in the OpenAPI
+    # but a feature not every account has; off, it answers 400 code 1001 "Incident Already Resolved".
+    reopen_incidents: bool = False
     # The code of the missing-"From" error: 2016 as observed live.
     from_missing_code: int = 2016
     # Account abilities (§8.9).

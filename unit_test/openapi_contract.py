@@ -227,7 +227,7 @@ class Contract:
             return []
         if status < 300:
             problems = _channel_problems(where, body)
-            body = _without_channels(_without_nulls(body))
+            body = _ack_entries_as_log_entries(_without_channels(_without_nulls(body)))
         else:
             problems = []
         pointer = _response_schema_pointer(op, key)
@@ -313,6 +313,21 @@ def _without_channels(value: Any) -> Any:
         }
     if isinstance(value, list):
         return [_without_channels(v) for v in value]
+    return value
+
+
+def _ack_entries_as_log_entries(value: Any) -> Any:
+    """Quirk 23: ``AcknowledgeLogEntry`` narrows ``type`` to ``acknowledgement_log_entry``, while the
+    ``LogEntry`` it extends (and the live API) spell it ``acknowledge_log_entry``, so no acknowledge
+    entry can match any variant. Such an entry is checked as the plain ``LogEntry`` it is, under the
+    name of a variant that adds nothing to ``LogEntry`` (``trigger_log_entry``)."""
+    if isinstance(value, dict):
+        out = {k: _ack_entries_as_log_entries(v) for k, v in value.items()}
+        if out.get("type") == "acknowledge_log_entry" and "created_at" in out:
+            out["type"] = "trigger_log_entry"
+        return out
+    if isinstance(value, list):
+        return [_ack_entries_as_log_entries(v) for v in value]
     return value
 
 

@@ -16,7 +16,7 @@ def test_trigger_opens_one_incident_with_everything_it_was_given(run_action, sim
     (incident,) = incidents(sim)
     assert (incident["title"], incident["status"], incident["incident_key"]) == (
         "Disk at 99% on web-01", "triggered", "web-01/disk")
-    (alert,) = sim.state()["alerts"]
+    (alert,) = [a for a in sim.state()["alerts"] if a["incident"]["id"] == incident["id"]]
     assert alert["severity"] == "critical"
     assert alert["body"]["details"] == {"free_space": "1%"}
     assert [c["type"] for c in alert["body"]["contexts"]] == ["link", "image"]
@@ -96,8 +96,9 @@ def test_resolve_of_resolved_incident_says_so(run_action, sim):
     run_action("send_resolve_event", {"incident_key": "k-2"})
     run = run_action("send_resolve_event", {"incident_key": "k-2"})
     assert run.exit_code == 1
+    number = incidents(sim)[0]["incident_number"]
     assert run.body["exception"]["cause"] == (
-        "Cannot resolve incident key 'k-2': its incident [#1] x is already resolved.")
+        f"Cannot resolve incident key 'k-2': its incident [#{number}] x is already resolved.")
 
 
 def _step(cli, connection, meta, description="Disk full on db-01"):

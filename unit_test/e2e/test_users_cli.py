@@ -2,6 +2,8 @@
 
 import requests
 
+from unit_test.e2e.conftest import incidents
+
 ADA = {"email": "ada.lovelace@example.com", "name": "Ada Lovelace", "role": "user", "job_title": "Engineer"}
 
 
@@ -118,7 +120,7 @@ def test_deleting_a_user_who_is_gone_already_succeeds_with_found_false(run_actio
 
 def test_delete_user_with_open_incidents_says_what_to_do(run_action, sim):
     run_action("send_trigger_event", {"description": "x"})
-    assignee = sim.state()["incidents"][0]["assignments"][0]["assignee"]["id"]
+    assignee = incidents(sim)[0]["assignments"][0]["assignee"]["id"]
     run = run_action("delete_user_by_id", {"id": assignee})
     assert run.exit_code == 1
     assert run.body["exception"]["assistance"].startswith(

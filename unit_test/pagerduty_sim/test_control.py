@@ -189,9 +189,9 @@ def test_drain_over_http(sim, api, creds):
         "event_action": "trigger",
         "payload": {"summary": "s", "source": "s", "severity": "info"},
     }
-    requests.post(sim.url + "/v2/enqueue", json=event, timeout=10)
+    dedup_key = requests.post(sim.url + "/v2/enqueue", json=event, timeout=10).json()["dedup_key"]
     assert requests.post(sim.url + "/_sim/drain", timeout=10).json() == {"pending": 0}
-    assert len(api.get("/incidents").json()["incidents"]) == 1
+    assert len(api.get("/incidents", params={"incident_key": dedup_key}).json()["incidents"]) == 1
 
 
 def test_malformed_http_gets_a_json_error(sim):

@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from unit_test.openapi_contract import contract
+from unit_test.pagerduty_sim import fidelity_incidents
 
 JSON = {"Content-Type": "application/json"}
 
@@ -541,7 +542,7 @@ def list_notes(c):
     return c.call("GET", f"/incidents/{c.incident()['id']}/notes", c.api)
 
 
-@scenario("POST", "/incidents/{id}/notes", 200)
+@scenario("POST", "/incidents/{id}/notes", 201)
 def create_note(c):
     return c.call("POST", f"/incidents/{c.incident()['id']}/notes", c.api, {"note": {"content": "Looking"}})
 
@@ -608,6 +609,9 @@ def v1_invalid(c):
     return c.call(
         "POST", V1, None, {"service_key": c.keys["events_v1_keys"]["Checkout API"], "event_type": "explode"}
     )
+
+
+fidelity_incidents.add(scenario)
 
 
 @pytest.fixture(scope="module")

@@ -16,5 +16,7 @@ def test_trigger_event_opens_incident(api, events, sim, creds):
     }
     response = events.post(sim.url + "/v2/enqueue", json=event, timeout=10)
     assert response.status_code == 202
-    incidents = api.get("/incidents").json()["incidents"]
+    incidents = api.get("/incidents", params={"incident_key": response.json()["dedup_key"]}).json()[
+        "incidents"
+    ]
     assert [i["title"] for i in incidents] == ["Disk full"]
