@@ -12,6 +12,7 @@ from typing import Any
 
 from .incident_create import new_incident
 from .lifecycle import OPEN, close_alert, set_status
+from .service_rules import service_urgency
 from .store import Store
 
 
@@ -38,11 +39,7 @@ def trigger_alert(
     if holder is not None:
         incident = store.table("incidents")[holder]
     else:
-        rule = service.get("incident_urgency_rule") or {}
-        urgency = rule.get("urgency") or "high"
-        if urgency == "severity_based":
-            urgency = "high" if severity in ("critical", "error") else "low"
-        urgency = urgency if urgency in ("high", "low") else "high"
+        urgency = service_urgency(store, service, severity)
         incident = new_incident(
             store,
             title=title,

@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from unit_test.openapi_contract import contract
+from unit_test.pagerduty_sim import fidelity_services as services_scenarios
 
 JSON = {"Content-Type": "application/json"}
 
@@ -608,6 +609,9 @@ def v1_invalid(c):
     return c.call(
         "POST", V1, None, {"service_key": c.keys["events_v1_keys"]["Checkout API"], "event_type": "explode"}
     )
+
+
+services_scenarios.add(scenario)
 
 
 @pytest.fixture(scope="module")
