@@ -12,7 +12,7 @@ from typing import Any
 
 from .incident_create import new_incident
 from .lifecycle import OPEN, close_alert, set_status
-from .service_rules import service_urgency
+from .service_rules import grouping_incident, service_urgency
 from .store import Store
 
 
@@ -38,6 +38,8 @@ def trigger_alert(
     holder = store.index("open_incident_keys").get((service["id"], dedup_key))
     if holder is not None:
         incident = store.table("incidents")[holder]
+    elif (grouped := grouping_incident(store, service, details)) is not None:
+        incident = grouped
     else:
         urgency = service_urgency(store, service, severity)
         incident = new_incident(

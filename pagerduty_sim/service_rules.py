@@ -5,15 +5,17 @@ value is 400 "Invalid Input Provided" naming the field; a feature outside the ac
 402). ``service_urgency`` is the urgency a new incident of the service gets *now*: a constant
 rule gives its urgency; ``use_support_hours`` picks ``during_support_hours`` or
 ``outside_support_hours`` from the service's support hours, read in their own time zone.
+``grouping_incident`` applies time and content-based alert grouping to a new alert.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .clock import parse_time
 from .errors import invalid, missing_ability
 from .store import Store
 
@@ -182,3 +184,52 @@ def service_urgency(store: Store, service: dict[str, Any], severity: str | None 
         # Events with severity critical or error are high urgency; warning and info are low.
         return "high" if severity in (None, "critical", "error") else "low"
     return urgency if urgency in ("high", "low") else "high"
+
+
+def grouping_incident(
+    store: Store, service: dict[str, Any], details: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The open incident a new alert joins under the service's alert grouping, or None.
+
+    ``time``: the newest open incident whose first alert came less than ``timeout`` minutes ago
+    (0: until it is resolved). ``content_based``: the newest open incident whose first alert has
+    the same values in ``all``/``any`` of ``fields`` (``summary``, ``source``, ...,
+    ``custom_details.<name>``) and whose last alert came within ``time_window`` seconds.
+    ``intelligent`` grouping is a model PagerDuty does not publish: such services group nothing.
+    """
+    params = service.get("alert_grouping_parameters") or {}
+    if params.get("type") not in ("time", "content_based"):
+        return None
+    now, config = store.clock.now(), params["config"]
+    alerts = store.table("alerts")
+    best = None
+    for incident_id in store.index("open_incidents_by_service").get(service["id"], {}):
+        incident = store.table("incidents")[incident_id]
+        own = [alerts[a] for a in incident["alerts"] if a in alerts]
+        if not own:
+            continue  # an incident created over REST has no alert to group with
+        if params["type"] == "time":
+            first = parse_time(own[0]["created_at"])
+            fits = config["timeout"] == 0 or now - first < timedelta(minutes=config["timeout"])
+        else:
+            last = max(parse_time(a["created_at"]) for a in own)
+            same = [_field(details, f) == _field(_alert_details(own[0]), f) for f in config["fields"]]
+            matched = all(same) if config["aggregate"] == "all" else any(same)
+            fits = matched and now - last < timedelta(seconds=config["time_window"] or 300)
+        if fits and (best is None or incident["created_at"] >= best["created_at"]):
+            best = incident
+    return best
+
+
+def _alert_details(alert: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "cef_details": alert["body"].get("cef_details") or {},
+        "custom_details": alert["body"].get("details"),
+    }
+
+
+def _field(details: dict[str, Any], name: str) -> Any:
+    if name.startswith("custom_details."):
+        custom = details.get("custom_details")
+        return custom.get(name.split(".", 1)[1]) if isinstance(custom, dict) else None
+    return (details.get("cef_details") or {}).get(name)

@@ -133,6 +133,31 @@ def test_alert_grouping_and_timeouts_are_stored_as_pagerduty_renders_them(new_se
     assert service["auto_resolve_timeout"] is None  # 0 disables the timeout
 
 
+def test_time_grouping_puts_alerts_of_the_window_on_one_incident(sim, api, new_service, trigger):
+    grouping = {"type": "time", "config": {"timeout": 10}}
+    sid = new_service(alert_grouping_parameters=grouping).json()["service"]["id"]
+    key = integration_key(api, sid)["integration_key"]
+    trigger(key, "a")
+    sim.clock.advance(5 * 60)
+    trigger(key, "b")
+    sim.clock.advance(6 * 60)  # 11 minutes after the first alert: a new incident
+    trigger(key, "c")
+    incidents = incidents_of(api, sid)
+    assert sorted(i["alert_counts"]["all"] for i in incidents) == [1, 2]
+
+
+def test_content_grouping_joins_alerts_with_the_same_fields(api, new_service, events, sim):
+    grouping = {"type": "content_based", "config": {"aggregate": "all", "fields": ["source"]}}
+    sid = new_service(alert_grouping_parameters=grouping).json()["service"]["id"]
+    key = integration_key(api, sid)["integration_key"]
+    for dedup_key, source in (("a", "db1"), ("b", "db1"), ("c", "web1")):
+        payload = {"summary": f"{source} down", "source": source, "severity": "error"}
+        event = {"routing_key": key, "event_action": "trigger", "dedup_key": dedup_key, "payload": payload}
+        events.post(sim.url + "/v2/enqueue", json=event, timeout=10)
+    counts = {i["title"]: i["alert_counts"]["all"] for i in incidents_of(api, sid)}
+    assert counts == {"db1 down": 2, "web1 down": 1}
+
+
 def test_urgency_rules_need_the_urgencies_ability(sim, new_service):
     sim.settings.abilities = ["teams"]
     response = new_service(incident_urgency_rule={"type": "constant", "urgency": "low"})
