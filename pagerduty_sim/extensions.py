@@ -13,7 +13,7 @@ from typing import Any
 
 from .errors import invalid
 from .resources import by_name
-from .store import Field, Resource, Store
+from .store import Field, Query, Resource, Store
 from .wire import Request, Response, Router
 
 ALL_SEND_TYPES = ["trigger", "acknowledge", "resolve", "delegate", "escalate", "unacknowledge", "assign"]
@@ -95,8 +95,7 @@ EXTENSION_SCHEMAS = Resource(
         Field("send_types", "list", writable=False),
         Field("url", writable=False),
     ),
-    endpoints=frozenset({"list", "get"}),
-    query_fields=("label", "key"),
+    endpoints=frozenset({"get"}),
     summary=lambda r: r["label"],
     html_path="extension_schemas",
     sort_key=lambda r: r["label"].lower(),
@@ -145,6 +144,13 @@ EXTENSIONS = Resource(
 )
 
 
+def list_schemas(app: Any, request: Request) -> Response:
+    """The catalogue, paginated. PagerDuty documents no ``query`` here and ignores one, so does this:
+    a client looking a schema up by label must match the label itself."""
+    query = Query({k: v for k, v in request.query.values.items() if k != "query"})
+    return Response.json(200, app.store.list("extension_schemas", query))
+
+
 def enable_extension(app: Any, request: Request) -> Response:
     record = app.store.require("extensions", request.params["id"])
     record["temporarily_disabled"] = False
@@ -158,4 +164,5 @@ def forget_service(store: Store, service_id: str) -> None:
 
 
 def register(router: Router) -> None:
+    router.add("GET", "/extension_schemas", list_schemas)
     router.add("POST", "/extensions/{id}/enable", enable_extension)

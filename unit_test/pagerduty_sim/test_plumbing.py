@@ -149,6 +149,8 @@ def test_extension_schemas_are_pagerdutys_catalogue(api):
     one = api.get(f"/extension_schemas/{WEBHOOK_V2}").json()["extension_schema"]
     assert (one["label"], one["summary"]) == ("Generic V2 Webhook", "Generic V2 Webhook")
     assert api.post("/extension_schemas", json={}).status_code in (404, 405)  # read-only: no create
+    # PagerDuty documents no query here and ignores it: a lookup by label must match labels itself.
+    assert len(api.get("/extension_schemas?query=slack").json()["extension_schemas"]) == len(schemas)
 
 
 @pytest.mark.parametrize(
