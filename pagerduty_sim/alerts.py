@@ -12,6 +12,7 @@ from typing import Any
 
 from .incident_create import new_incident
 from .lifecycle import OPEN, close_alert, set_status
+from .service_rules import grouping_incident, service_urgency
 from .store import Store
 
 
@@ -37,12 +38,10 @@ def trigger_alert(
     holder = store.index("open_incident_keys").get((service["id"], dedup_key))
     if holder is not None:
         incident = store.table("incidents")[holder]
+    elif (grouped := grouping_incident(store, service, details)) is not None:
+        incident = grouped
     else:
-        rule = service.get("incident_urgency_rule") or {}
-        urgency = rule.get("urgency") or "high"
-        if urgency == "severity_based":
-            urgency = "high" if severity in ("critical", "error") else "low"
-        urgency = urgency if urgency in ("high", "low") else "high"
+        urgency = service_urgency(store, service, severity)
         incident = new_incident(
             store,
             title=title,

@@ -14,10 +14,13 @@ from collections import deque
 from typing import Any
 
 from . import auth, control, events, rest
+from .change_events import CHANGE_EVENTS
 from .clock import Clock, IdGenerator
 from .errors import ApiError, status_error_body
+from .extensions import EXTENSION_SCHEMAS, EXTENSIONS
 from .faults import Fault, Faults
-from .incidents import ALERTS, CHANGE_EVENTS, INCIDENTS, LOG_ENTRIES
+from .incidents import ALERTS, INCIDENTS, LOG_ENTRIES
+from .maintenance import MAINTENANCE_WINDOWS
 from .policies import ESCALATION_POLICIES, SCHEDULES
 from .ratelimit import EventsLimiter, RateLimiter
 from .resources import PRIORITIES, TEAMS, USERS
@@ -39,6 +42,9 @@ RESOURCES = [
     ALERTS,
     LOG_ENTRIES,
     CHANGE_EVENTS,
+    MAINTENANCE_WINDOWS,
+    EXTENSION_SCHEMAS,
+    EXTENSIONS,
 ]
 NON_JSON_BODY = b"<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>"
 SECRET_BODY_FIELDS = ("routing_key", "service_key")

@@ -16,6 +16,9 @@ from collections.abc import Callable
 from typing import Any
 
 from . import alerts
+from .change_events import record_change
+from .clock import parse_time
+from .services import takes_events
 from .wire import Request, Response, Router
 
 MAX_BODY = 512 * 1024
@@ -164,12 +167,17 @@ def enqueue_v2(app: Any, request: Request) -> Response:
     return accepted
 
 
-def _with(store: Any, key: str, work: Callable[[dict[str, Any]], None]) -> None:
-    """Run ``work`` with the integration behind ``key``, if it still exists when processing."""
+def _with(store: Any, key: str, work: Callable[[dict[str, Any]], None], alerting: bool = True) -> None:
+    """Run ``work`` with the integration behind ``key``, if it still exists when processing.
+
+    Alert events (``alerting``) are dropped when the service is disabled or inside a maintenance
+    window: PagerDuty accepts them (202) but they open, acknowledge and resolve nothing there.
+    """
     integration_id = store.routing_keys.get(key)
     integration = store.find("integrations", integration_id) if integration_id else None
-    if integration is not None:
-        work(integration)
+    if integration is None or (alerting and not takes_events(store, integration["service"])):
+        return
+    work(integration)
 
 
 def enqueue_change(app: Any, request: Request) -> Response:
@@ -185,8 +193,9 @@ def enqueue_change(app: Any, request: Request) -> Response:
         errors.append("'payload' is missing or blank")
     else:
         errors += _text_error(payload, "summary", 1024)
-        if payload.get("timestamp") is not None and not isinstance(payload["timestamp"], str):
-            errors.append("'payload.timestamp' must be an ISO 8601 string")
+        stamp = payload.get("timestamp")
+        if stamp is not None and (not isinstance(stamp, str) or parse_time(stamp) is None):
+            errors.append("'payload.timestamp' must be an ISO 8601 date-time string")
         if payload.get("custom_details") is not None and not isinstance(payload["custom_details"], dict):
             errors.append("'payload.custom_details' must be an object")
     errors += _context_errors(body)
@@ -201,22 +210,7 @@ def enqueue_change(app: Any, request: Request) -> Response:
         return _throttled(429)
 
     def record(store: Any) -> None:
-        def save(integration: dict[str, Any]) -> None:
-            change = {
-                "id": store.ids.resource_id(26, "0"),
-                "summary": payload["summary"],
-                "timestamp": payload.get("timestamp") or store.now(),
-                "source": payload.get("source"),
-                "services": [integration["service"]],
-                "integration": integration["id"],
-                "routing_key": key,
-                "links": body.get("links") or [],
-                "images": body.get("images") or [],
-                "custom_details": payload.get("custom_details") or {},
-            }
-            store.table("change_events")[change["id"]] = change
-
-        _with(store, key, save)
+        _with(store, key, lambda integration: record_change(store, integration, body), alerting=False)
 
     app.queue.submit(record)
     return accepted

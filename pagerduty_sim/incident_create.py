@@ -7,6 +7,7 @@ from typing import Any
 from .errors import invalid
 from .incident_update import bridge_errors
 from .lifecycle import ActorRef, _assign, _body_ref, agent_name, log, policy_assignees, sync_open
+from .service_rules import service_urgency
 from .store import Store
 
 
@@ -152,8 +153,7 @@ def create_from_rest(store: Store, body: Any, actor: str) -> dict[str, Any]:
     if key and (service, key) in store.index("open_incident_keys"):
         raise invalid("Open incident with matching dedup key already exists on this service")
     if urgency is None:
-        urgency = (record["incident_urgency_rule"] or {}).get("urgency") or "high"
-        urgency = "high" if urgency not in ("high", "low") else urgency
+        urgency = service_urgency(store, record)
     return new_incident(
         store,
         title=title,

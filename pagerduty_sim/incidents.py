@@ -1,4 +1,4 @@
-"""Declarations and rendering of incidents, alerts, log entries and change events.
+"""Declarations and rendering of incidents, alerts and log entries (change events: ``change_events.py``).
 
 Their life cycle is in ``lifecycle.py`` (state machine, log entries), ``incident_create.py`` and
 ``alerts.py`` (Events deduplication).
@@ -223,37 +223,4 @@ LOG_ENTRIES = Resource(
     summary=lambda r: r["summary"],
     html_path=None,
     render=_render_log_entry,
-)
-
-
-def _render_change_event(
-    store: Store, record: dict[str, Any], out: dict[str, Any], includes: tuple[str, ...]
-) -> None:
-    out.update(
-        timestamp=record["timestamp"],
-        source=record["source"],
-        services=[store.ref("services", s) for s in record["services"]],
-        integration=store.ref("integrations", record["integration"]),
-        routing_key=record["routing_key"],
-        links=record["links"],
-        images=record["images"],
-        custom_details=record["custom_details"],
-    )
-
-
-CHANGE_EVENTS = Resource(
-    plural="change_events",
-    singular="change_event",
-    fields=(),
-    id_length=26,
-    id_first="0",
-    endpoints=frozenset({"list", "get"}),
-    filters={
-        "team_ids[]": lambda store, r, values: any(
-            set(store.table("services").get(s, {}).get("teams", ())) & set(values) for s in r["services"]
-        ),
-        "integration_ids[]": lambda store, r, values: r["integration"] in values,
-    },
-    summary=lambda r: r["summary"],
-    render=_render_change_event,
 )

@@ -182,4 +182,5 @@ PRIORITIES = Resource(
     singular="priority",
     fields=(Field("name", required=True), Field("description", default="")),
     endpoints=frozenset({"list"}),
+    html_path="account/incident_priorities",
 )

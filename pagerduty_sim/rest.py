@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import incident_routes, oncalls
+from . import incident_routes, oncalls, services
 from .errors import ApiError, invalid, not_found
 from .store import Resource
 from .wire import Request, Response, Router
@@ -183,17 +183,6 @@ def update_integration(app: Any, request: Request) -> Response:
     return Response.json(200, {"integration": app.store.render("integrations", record)})
 
 
-def service_change_events(app: Any, request: Request) -> Response:
-    store = app.store
-    service_id = request.params["id"]
-    store.require("services", service_id)
-    page = store.page(request.query)
-    records = [r for r in store.select("change_events", request.query) if service_id in r["services"]]
-    return Response.json(
-        200, store.paginate("change_events", records, page, lambda r: store.render("change_events", r))
-    )
-
-
 # -- schedules ------------------------------------------------------------------------------------
 
 
@@ -221,7 +210,7 @@ def register(router: Router, resources: list[Resource]) -> None:
     router.add("POST", "/services/{id}/integrations", create_integration)
     router.add("GET", "/services/{id}/integrations/{integration_id}", get_integration)
     router.add("PUT", "/services/{id}/integrations/{integration_id}", update_integration)
-    router.add("GET", "/services/{id}/change_events", service_change_events)
     router.add("GET", "/schedules/{id}/users", schedule_users)
+    services.register(router)
     incident_routes.register(router)
     oncalls.register(router)

@@ -6,8 +6,11 @@ keys and routing keys. Returns the credentials served by ``GET /_sim/credentials
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from .clock import iso
+from .extensions import seed_schemas
 from .incident_seed import seed_incidents
 from .services import EVENTS_V1, EVENTS_V2
 from .store import Store
@@ -70,6 +73,7 @@ def load_seed(store: Store, seed: str) -> dict[str, Any]:
         "oauth_token": oauth_token,
         "events_v1_keys": {},
     }
+    seed_schemas(store)
     if seed == "empty":
         return credentials
     observer_token = store.ids.api_key()
@@ -149,4 +153,33 @@ def load_seed(store: Store, seed: str) -> dict[str, Any]:
         credentials["routing_keys"][service_name] = v2["integration_key"]
         credentials["events_v1_keys"][service_name] = v1["integration_key"]
     seed_incidents(store)
+    _seed_plumbing(store, admin)
     return credentials
+
+
+def _seed_plumbing(store: Store, admin: str) -> None:
+    """A webhook extension on Checkout API and a maintenance window that ended a week ago.
+
+    The window is past on purpose: a future one would start when a test moves the clock ahead,
+    and silently swallow that test's events.
+    """
+    checkout = next(s for s in store.table("services").values() if s["name"] == "Checkout API")
+    store.create(
+        "extensions",
+        {
+            "name": "Deploy notifier",
+            "endpoint_url": "https://hooks.example.com/pagerduty",
+            "extension_schema": {"id": "P8X2W9Q", "type": "extension_schema_reference"},
+            "extension_objects": [{"id": checkout["id"], "type": "service_reference"}],
+        },
+    )
+    now = store.clock.now()
+    store.table("maintenance_windows")["PMW0SED"] = {
+        "id": "PMW0SED",
+        "start_time": iso(now - timedelta(days=7, hours=2)),
+        "end_time": iso(now - timedelta(days=7)),
+        "description": "Database upgrade",
+        "services": [checkout["id"]],
+        "sequence_number": store.next_number("maintenance_windows"),
+        "created_by": admin,
+    }

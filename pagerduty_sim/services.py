@@ -1,18 +1,27 @@
 """Declarations of services and their integrations (pagerduty-api.md §8.5).
 
-Creating an Events integration registers its 32-character ``integration_key`` as a routing key
-bound to the service; deleting the service forgets its keys.
+A service needs a name (unique in the account) and an existing escalation policy; its urgency
+rule, support hours and alert grouping are checked in ``service_rules.py``. Its rendered
+``status`` is derived: disabled, maintenance (inside an ongoing window), critical (a triggered
+incident), warning (an acknowledged one) or active. A service with open incidents cannot be
+deleted; deleting one forgets its integrations' routing keys and drops it from extensions and
+maintenance windows. Creating an Events integration registers its 32-character
+``integration_key`` as a routing key bound to the service, usable at once.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from . import change_events, extensions, maintenance
 from .errors import invalid, missing_ability
 from .resources import by_name, in_teams
-from .store import Field, Resource, Store
+from .service_rules import check_service_settings
+from .store import HTML_BASE, Field, Resource, Store
+from .wire import Request, Response, Router
 
-# -- services and integrations --------------------------------------------------------------------
+# -- services -------------------------------------------------------------------------------------
 
 
 def _validate_service(
@@ -30,25 +39,41 @@ def _validate_service(
             raise invalid("Escalation policy can't be blank")
     elif values.get("status") not in (None, "active", "disabled"):
         raise invalid("Status must be active or disabled")
+    if "name" in values:
+        if not (values["name"] or "").strip():
+            raise invalid("Name can't be blank")
+        for other in store.table("services").values():
+            same = other["name"].lower() == values["name"].lower()
+            if same and (existing is None or other["id"] != existing["id"]):
+                raise invalid("Name has already been taken")
     for key in ("auto_resolve_timeout", "acknowledgement_timeout"):
         if values.get(key) == 0:
-            values[key] = None
+            values[key] = None  # PagerDuty: 0 (or null) disables the timeout
         elif values.get(key) is not None and values[key] < 0:
             raise invalid(f"{key.replace('_', ' ').capitalize()} must not be negative")
     if values.get("teams") and "teams" not in store.settings.abilities:
         raise missing_ability("teams")
+    check_service_settings(store, values, existing)
 
 
 def service_status(store: Store, record: dict[str, Any]) -> str:
-    """Derived status: disabled, critical (a triggered incident), warning (acknowledged) or active."""
+    """Derived status: disabled, maintenance, critical (a triggered incident), warning or active."""
     if record["status"] == "disabled":
         return "disabled"
+    if maintenance.in_maintenance(store, record["id"]):
+        return "maintenance"
     statuses = store.index("open_incidents_by_service").get(record["id"], {})
     if "triggered" in statuses.values():
         return "critical"
     if statuses:
         return "warning"
     return "active"
+
+
+def takes_events(store: Store, service_id: str) -> bool:
+    """Whether events may act on the service: not disabled and not in a maintenance window."""
+    record = store.find("services", service_id)
+    return record is not None and service_status(store, record) not in ("disabled", "maintenance")
 
 
 def _render_service(
@@ -66,11 +91,24 @@ def _render_service(
     out["addons"] = []
 
 
+def _refuse_service_delete(store: Store, record: dict[str, Any], ctx: Any) -> None:
+    # The wording is ours (the spec documents no 400 here, reference §14 quirk 6); PagerDuty
+    # answers schedule deletes blocked by open incidents the same way (400, code 2001).
+    count = len(store.index("open_incidents_by_service").get(record["id"], {}))
+    if count:
+        raise invalid(
+            f"Service can't be deleted while it has open incidents ({count}); "
+            "resolve them first, or disable the service instead"
+        )
+
+
 def _forget_service(store: Store, record: dict[str, Any]) -> None:
     for integration_id in record["integrations"]:
         integration = store.table("integrations").pop(integration_id, None)
         if integration and integration.get("integration_key"):
             store.routing_keys.pop(integration["integration_key"], None)
+    extensions.forget_service(store, record["id"])
+    maintenance.forget_service(store, record["id"])
 
 
 SERVICES = Resource(
@@ -113,6 +151,7 @@ SERVICES = Resource(
     sort_key=by_name,
     validate=_validate_service,
     render=_render_service,
+    before_delete=_refuse_service_delete,
     after_delete=_forget_service,
 )
 
@@ -132,17 +171,43 @@ EVENTS_V2 = "events_api_v2_inbound_integration"
 EVENTS_V1 = "generic_events_api_inbound_integration"
 
 
+EMAIL = "generic_email_inbound_integration"
+DEFAULT_NAMES = {
+    EVENTS_V2: "Events API V2",
+    EVENTS_V1: "Events API V1",
+    EMAIL: "Email",
+}
+# An email integration's address lives under the account's subdomain, as PagerDuty requires.
+INTEGRATION_EMAIL_RE = re.compile(r"^[A-Za-z0-9._+-]+@[a-z0-9-]+\.pagerduty\.com$")
+
+
 def _validate_integration(
     store: Store, values: dict[str, Any], existing: dict[str, Any] | None, ctx: Any
 ) -> None:
-    if existing is None:
+    if existing is not None:
+        if "type" in values and values["type"] != existing["type"]:
+            raise invalid("Type cannot be changed; create a new integration of the other type")
+        if "name" in values and not (values["name"] or "").strip():
+            raise invalid("Name can't be blank")
+    else:
         values["created_at"] = store.now()
-        if values["type"] == "generic_email_inbound_integration" and not values.get("integration_email"):
-            raise invalid("Integration email can't be blank")
-        if values["type"] != "generic_email_inbound_integration":
+        if not (values.get("name") or "").strip():
+            values["name"] = DEFAULT_NAMES.get(values["type"], values["type"].replace("_", " ").capitalize())
+        if values["type"] != EMAIL:
             values["integration_key"] = store.ids.integration_key()
-    elif "type" in values and values["type"] != existing["type"]:
-        raise invalid("Type cannot be changed")
+    kind = values.get("type") or existing["type"]
+    email = values.get("integration_email")
+    if kind == EMAIL and (existing is None or "integration_email" in values):
+        subdomain = HTML_BASE.split("//", 1)[1]
+        if not email:
+            raise invalid(f"Integration email can't be blank; use an address such as alerts@{subdomain}")
+        if not INTEGRATION_EMAIL_RE.match(email):
+            raise invalid(
+                f"Integration email must be an address at your subdomain, such as alerts@{subdomain}"
+            )
+        for other in store.table("integrations").values():
+            if (other.get("integration_email") or "").lower() == email.lower() and other is not existing:
+                raise invalid("Integration email has already been taken")
 
 
 def _register_integration(store: Store, record: dict[str, Any]) -> None:
@@ -155,13 +220,14 @@ def _render_integration(
     store: Store, record: dict[str, Any], out: dict[str, Any], includes: tuple[str, ...]
 ) -> None:
     out["created_at"] = record["created_at"]
+    out["html_url"] = f"{HTML_BASE}/services/{record['service']}/integrations/{record['id']}"
     if "services" in includes:
         out["service"] = store.render("services", store.table("services")[record["service"]])
     if record.get("integration_key"):
         out["integration_key"] = record["integration_key"]
     else:
         out.pop("integration_key", None)
-    if record["type"] != "generic_email_inbound_integration":
+    if record["type"] != EMAIL:
         out.pop("integration_email", None)
 
 
@@ -184,3 +250,18 @@ INTEGRATIONS = Resource(
     after_create=_register_integration,
 )
 
+
+# -- routes ---------------------------------------------------------------------------------------
+
+
+def service_custom_fields(app: Any, request: Request) -> Response:
+    """The account defines no custom fields for services; served so the {id} route never sees it."""
+    return Response.json(200, {"fields": []})
+
+
+def register(router: Router) -> None:
+    """Routes of the service plumbing beyond the generic CRUD ones (integrations are in rest.py)."""
+    router.add("GET", "/services/custom_fields", service_custom_fields)
+    maintenance.register(router)
+    extensions.register(router)
+    change_events.register(router)

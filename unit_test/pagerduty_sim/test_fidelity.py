@@ -17,6 +17,7 @@ import pytest
 
 from unit_test.openapi_contract import contract
 from unit_test.pagerduty_sim import fidelity_incidents
+from unit_test.pagerduty_sim import fidelity_services as services_scenarios
 
 JSON = {"Content-Type": "application/json"}
 
@@ -612,6 +613,7 @@ def v1_invalid(c):
 
 
 fidelity_incidents.add(scenario)
+services_scenarios.add(scenario)
 
 
 @pytest.fixture(scope="module")
