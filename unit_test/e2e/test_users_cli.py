@@ -45,7 +45,7 @@ def test_duplicate_email_is_pagerdutys_refusal_as_an_input_error(run_action):
     run_action("create_user", ADA)
     run = run_action("create_user", ADA)
     assert run.exit_code == 1
-    assert run.body["exception"]["cause"].startswith("POST /users: PagerDuty answered 400")
+    assert run.body["exception"]["cause"].startswith("POST /users: PagerDuty rejected the request: ")
 
 
 def test_get_user_by_email_is_exact_and_ignores_case(run_action):
