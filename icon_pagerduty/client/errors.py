@@ -272,29 +272,19 @@ def error_from_response(
     secrets = tuple(secrets)
     path = redact(path, secrets)
     status = response.status_code
-    reason = response.reason or http.client.responses.get(status, "")
     cls = _class_for(status, tuple(throttle_statuses))
     error, text = parse_error_body(response)
     data: dict[str, Any] = {"status": status}
     code = message = errors = None
-    status_text = f"{status} {reason}".rstrip()
     if error is not None:
-        code = error.get("code")
-        message = error.get("message")
-        errors = error.get("errors") or None
+        code, message, errors = error.get("code"), error.get("message"), error.get("errors") or None
         detail = ": ".join(part for part in (str(message or ""), _errors_text(errors)) if part)
         data.update({k: v for k, v in (("code", code), ("message", message), ("errors", errors)) if v})
     else:
         detail = summarise_body(response, text)
         if detail:
             data.update(content_type=_content_type(response), bytes=len(response.content or b""))
-    if error is not None and status in REJECTION_STATUSES and detail:
-        numbers = f"{status_text}, code {code}" if code is not None else status_text
-        head, detail = f"{method} {path}: {service} rejected the request", f"{detail} ({numbers})"
-    else:
-        head = f"{method} {path}: {service} answered {status_text}"
-        if code is not None:
-            head += f" (code {code})"
+    head, detail = _head(f"{method} {path}: {service}", response, code, detail, rejection=error is not None)
     if cls is Redirected:
         detail = f"redirect to {response.headers.get('location', 'nowhere')} not followed"
     request_id = response.headers.get("x-request-id")
@@ -315,6 +305,16 @@ def error_from_response(
         errors=evidence.get("errors"),
         request_id=request_id,
     )
+
+
+def _head(who: str, response: requests.Response, code: Any, detail: str, rejection: bool) -> tuple[str, str]:
+    """``(head, detail)`` of a cause; PagerDuty's refusals of what was sent read "rejected the request"."""
+    status = response.status_code
+    status_text = f"{status} {response.reason or http.client.responses.get(status, '')}".rstrip()
+    if rejection and status in REJECTION_STATUSES and detail:
+        numbers = f"{status_text}, code {code}" if code is not None else status_text
+        return f"{who} rejected the request", f"{detail} ({numbers})"
+    return f"{who} answered {status_text}" + (f" (code {code})" if code is not None else ""), detail
 
 
 def _content_type(response: requests.Response) -> str:
