@@ -90,7 +90,9 @@ def installed(tmp_path_factory):
 def plugin_cli(installed, tmp_path):
     """Run the installed ``icon_pagerduty ARGS`` from an empty directory with a minimal environment."""
     venv, _ = installed
-    env = {"PATH": f"{venv / 'bin'}{os.pathsep}{os.defpath}", "HOME": str(tmp_path), "LANG": "C.UTF-8"}
+    env = {"PATH": f"{venv / 'bin'}{os.pathsep}{os.defpath}", "HOME": str(tmp_path), "LANG": "C.UTF-8",
+           # the simulator's host, set in unit_test/conftest.py
+           "PLUGIN_ALLOWED_HOSTS": os.environ["PLUGIN_ALLOWED_HOSTS"]}
 
     def run(*args: str, stdin: str = "", background: bool = False, **extra_env: str):
         command = [str(venv / "bin" / SCRIPT), *args]
