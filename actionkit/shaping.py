@@ -238,6 +238,8 @@ class Shaper:
                 if strict:
                     raise _Mismatch
                 return _any(value, walk)
+            if not value:
+                return []
             path = walk.path
             out = []
             for index, item in enumerate(value):
@@ -309,15 +311,15 @@ def _object_node(subs: dict[str, tuple[Node, bool, type | None]], required: tupl
                 out[walk.text(key)] = _any(item, walk)
                 continue
             sub, droppable, leaf = found
-            if item is None and droppable and drop:
-                walk.note_drop(key)
-                continue
             if mask_declared:
                 key = walk.text(key)
             if type(item) is leaf:  # a valid scalar: masked inline when it may hold a secret
                 if leaf is str and mask is not None and (needle is None or needle in item or item in exact):
                     item = mask(item)
                 out[key] = item
+                continue
+            if item is None and droppable and drop:
+                walk.note_drop(key)
                 continue
             path.append(key)
             out[key] = sub(item, walk)

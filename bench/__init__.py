@@ -10,10 +10,11 @@ One module per benchmark, each with ``TITLE``, ``run(Config) -> dict`` (``figure
 3. ``overhead``    what the runtime adds to one action in process, against the bare client call;
 4. ``pagination``  listing 10,000 users: requests, time and memory, against a bare requests loop;
 5. ``faults``      triggers under 30% 429/503 answers: retries, incidents, time against no faults;
-6. ``simulator``   the simulator's own requests per second for a simple GET.
+6. ``simulator``   the simulator's own requests per second for a simple GET;
+7. ``output_shaping`` 10,000 incidents shaped, validated and masked, against ``json.dumps`` of them.
 """
 
-from . import cold_start, faults, http_mode, overhead, pagination, simulator
+from . import cold_start, faults, http_mode, output_shaping, overhead, pagination, simulator
 
 BENCHMARKS = {
     "cold_start": cold_start,
@@ -22,4 +23,5 @@ BENCHMARKS = {
     "pagination": pagination,
     "faults": faults,
     "simulator": simulator,
+    "output_shaping": output_shaping,
 }
