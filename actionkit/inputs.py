@@ -170,9 +170,11 @@ def _unknown(key: Any, rules: Rules, root: str, what: str) -> str:
     noun = _noun(root)
     key = str(key)
     candidates = rules.names + list(rules.aliases)
-    close = difflib.get_close_matches(key, candidates, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(key[:100], candidates, n=1, cutoff=0.6)
     if not close:
-        close = difflib.get_close_matches(key.lower(), candidates, n=1, cutoff=0.6)
+        close = difflib.get_close_matches(key[:100].lower(), candidates, n=1, cutoff=0.6)
+    if len(key) > 60:
+        key = key[:57] + "..."
     if close:
         return f"unknown {noun} '{key}'; did you mean '{rules.aliases.get(close[0], close[0])}'?"
     if not rules.names:

@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import traceback
@@ -137,18 +138,19 @@ class Plugin:
         ``dispatcher`` if given, else to ``event_stream`` (default stdout) under ``debug`` or
         without ``dispatcher.url``, else are POSTed to that URL.
         """
-        step = steps.Step(self, envelope.Call(), debug, event_stream, dispatcher)
+        step = steps.StepCall(self, envelope.Call(), debug, event_stream, dispatcher)
         try:
             return self._handle(step, message, test, org_id, log_mirror)
         except PluginError as error:
             return envelope.failure(step.call, error)
         except Exception as exc:  # noqa: BLE001  (handle never raises; a framework defect ends here)
             if log_mirror is not None:
-                log_mirror.write(step.call.masker.text(traceback.format_exc()))
+                with contextlib.suppress(OSError, ValueError):  # a closed stderr must not make it raise
+                    log_mirror.write(step.call.masker.text(traceback.format_exc()))
             return envelope.failure(step.call, unexpected("actionkit", exc))
 
     def _handle(
-        self, step: steps.Step, message: Any, test: bool, org_id: str, log_mirror: TextIO | None
+        self, step: steps.StepCall, message: Any, test: bool, org_id: str, log_mirror: TextIO | None
     ) -> Result:
         call = step.call
         body, kind, name = envelope.check(message, call, self.names)

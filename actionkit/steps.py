@@ -1,6 +1,6 @@
 """Running each kind of step for ``Plugin.handle``: tests, actions, triggers and tasks.
 
-A runner gets the ``Step`` (what the call knows so far) and the checked input values. It creates
+A runner gets the ``StepCall`` (what the call knows so far) and the checked input values. It creates
 a fresh instance of the component, turns the names of inputs declared with ``resolve`` into IDs
 through the instance's per-call resolver, runs it, and returns the ``Result`` with the output
 shaped, validated and masked in one pass (``actionkit.shaping``).
@@ -23,12 +23,12 @@ from actionkit.shaping import shape_output
 from actionkit.triggers import HttpDispatcher, StateFile, StreamDispatcher
 from actionkit.values import NotJSON, plain
 
-__all__ = ["Step", "run_test", "run_action", "run_trigger", "run_task", "RUNNERS"]
+__all__ = ["StepCall", "run_test", "run_action", "run_trigger", "run_task", "RUNNERS"]
 
 log = logging.getLogger("actionkit")
 
 
-class Step:
+class StepCall:
     """One call on its way through the dispatch core; ``Plugin._handle`` fills it in."""
 
     __slots__ = ("plugin", "call", "debug", "event_stream", "dispatcher", "body", "component", "connection")
@@ -67,7 +67,7 @@ def _plain(value: Any, root: str) -> Any:
         raise InternalError(f"{exc}.") from None
 
 
-def run_test(step: Step, raw_input: Any) -> Result:
+def run_test(step: StepCall, raw_input: Any) -> Result:
     """The connection's test when it defines one (reference §8), else the component's own."""
     call, component, connection = step.call, step.component, step.connection
     if connection is not None and type(connection).test is not components.Connection.test:
@@ -87,14 +87,14 @@ def run_test(step: Step, raw_input: Any) -> Result:
     return envelope.ok(call, _plain(output, "output"))
 
 
-def run_action(step: Step, values: dict[str, Any]) -> Result:
+def run_action(step: StepCall, values: dict[str, Any]) -> Result:
     instance = step.instance()
     inp = step.typed_input(instance, values)
     output = call_plugin(f"Action '{step.component.name}'", instance.run, inp)
     return envelope.ok(step.call, step.shaped(output), masked=True)
 
 
-def run_trigger(step: Step, values: dict[str, Any]) -> Result:
+def run_trigger(step: StepCall, values: dict[str, Any]) -> Result:
     """Run the trigger's loop; each ``send`` dispatches one ``trigger_event`` (reference §9.1)."""
     call, options = step.call, step.plugin.options
     instance = step.instance()
@@ -122,7 +122,7 @@ def run_trigger(step: Step, values: dict[str, Any]) -> Result:
     return envelope.ok(call, _plain(value, "output"))
 
 
-def _prepare_trigger(instance: Any, step: Step) -> None:
+def _prepare_trigger(instance: Any, step: StepCall) -> None:
     """Its dispatcher settings, stop flag, and state from its file when the message names the
     trigger (``meta.triggerId``)."""
     options = step.plugin.options
@@ -140,7 +140,7 @@ def _prepare_trigger(instance: Any, step: Step) -> None:
         log.debug("No meta.triggerId or no %s: the trigger keeps no state", options.state_dir)
 
 
-def _dispatcher(step: Step, settings: dict[str, Any]) -> Any:
+def _dispatcher(step: StepCall, settings: dict[str, Any]) -> Any:
     """Where events go: the given dispatcher, else a stream (debug, no URL), else the URL."""
     if step.dispatcher is not None:
         return step.dispatcher
@@ -150,7 +150,7 @@ def _dispatcher(step: Step, settings: dict[str, Any]) -> Any:
     return HttpDispatcher(url)
 
 
-def run_task(step: Step, values: dict[str, Any]) -> Result:
+def run_task(step: StepCall, values: dict[str, Any]) -> Result:
     """One page of a task: ``(output, state, has_more_pages, status_code, error)`` (reference §9.2)."""
     call, body, name = step.call, step.body, step.component.name
     instance = step.instance()
