@@ -197,7 +197,8 @@ def component_module(spec: Spec, component: Component) -> str:
     """A component's schema module: ``Input`` and ``Output`` (and ``State`` for a task)."""
     title = component.title
     classes = [
-        _model_class("Input", f"Input of {title}.", component.section("input"), spec),
+        _model_class("Input", f"Input of {title}.", component.section("input"), spec,
+                     component.raw.get("retired_inputs")),
         (
             _task_output_class(component, spec)
             if component.kind == "task"
@@ -226,7 +227,8 @@ def _module(spec: Spec, title: str, description: str, classes: list[str]) -> str
     return f"{header(spec)}{docstring}\n\n{imports}\n\n{body}"
 
 
-def _model_class(name: str, summary: str, section: dict[str, dict[str, Any]], spec: Spec) -> str:
+def _model_class(name: str, summary: str, section: dict[str, dict[str, Any]], spec: Spec,
+                 retired: dict[str, str] | None = None) -> str:
     names = python_names(list(section))
     lines = []
     for key, prop in section.items():
@@ -236,7 +238,7 @@ def _model_class(name: str, summary: str, section: dict[str, dict[str, Any]], sp
         lines.append((text, "    ", "        "))
     doc = [summary, "", "Fields:", *lines] if lines else [summary, "", "No fields."]
     out = [f"class {name}(Model):", _docstring_lines(doc, 4), ""]
-    out.append(_assign("SCHEMA", section_schema(section, spec.raw_types), 4))
+    out.append(_assign("SCHEMA", section_schema(section, spec.raw_types, retired), 4))
     out.append(_assign("EXAMPLE", section_example(section, spec.raw_types), 4))
     aliases = {python: key for key, python in names.items() if python != key}
     out.append(_assign("ALIASES", aliases, 4))

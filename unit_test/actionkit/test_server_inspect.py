@@ -54,7 +54,7 @@ def test_the_api_document_is_json_and_yaml(app):
 @pytest.mark.parametrize(
     ("path", "names"),
     [
-        ("/api/v1/actions", ["hello", "fail", "bad_output", "nulls", "log_secret"]),
+        ("/api/v1/actions", ["hello", "fail", "bad_output", "nulls", "log_secret", "lookup"]),
         ("/api/v1/triggers", ["greet"]),
         ("/api/v1/tasks", []),
     ],
@@ -89,7 +89,7 @@ def test_action_definitions_carry_each_input_schema(app):
 
     definitions = wsgi_call(app, "GET", "/api/v1/definitions/actions").json()["actionsDefinitions"]
     names = [item["identifier"] for item in definitions]
-    assert names == ["hello", "fail", "bad_output", "nulls", "log_secret"]
+    assert names == ["hello", "fail", "bad_output", "nulls", "log_secret", "lookup"]
     assert definitions[1]["inputJsonSchema"] == Input.SCHEMA
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHEAP = ("cold_start", "overhead", "pagination", "simulator")
+CHEAP = ("cold_start", "overhead", "pagination", "simulator", "output_shaping")
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +76,16 @@ def test_simulator_throughput_has_no_errors(quick_run):
     for figure in figures.values():
         assert figure["errors"] == 0 and figure["complete"] is True
         assert figure["rps"] > 0 and 0 < figure["p50_ms"] <= figure["p99_ms"]
+
+
+def test_output_shaping_is_measured_against_json_dumps_of_the_same_data(quick_run):
+    result = quick_run[1]["benchmarks"]["output_shaping"]
+    assert result["incidents"] == 2_000
+    assert list(result["figures"]) == [
+        "json.dumps (floor)", "one pass (shape_output)", "four passes (before)"
+    ]
+    assert all(figure["seconds"] > 0 for figure in result["figures"].values())
+    assert result["figures"]["json.dumps (floor)"]["x_floor"] == 1.0
 
 
 def test_targets_are_reported_with_a_verdict(quick_run):
