@@ -1,4 +1,5 @@
-"""Generate a plugin's Python schemas, shared types, manifest and help.md from plugin.spec.yaml.
+"""Generate a plugin's Python schemas, shared types, manifest and help.md from plugin.spec.yaml,
+and the README's table of actions when the README marks its place.
 
 ``generate(root)`` validates the spec (nothing is written when it is invalid), then writes the
 generated files whose content changed, writes stubs for hand-written files that are absent
@@ -73,7 +74,11 @@ def plan(root: Path, package: str | None = None, apply: bool = False) -> list[Ch
     spec = load_spec(root / SPEC_FILE)
     package = package or spec.package
     changes = []
-    for relative, content in render(spec, package).items():
+    files = render(spec, package)
+    readme = _read(root / README_FILE)
+    if readme is not None and ACTIONS_BEGIN in readme and ACTIONS_END in readme:
+        files[README_FILE] = readme_with_actions(readme, spec)
+    for relative, content in files.items():
         target = root / relative
         current = _read(target)
         if current != content:
@@ -120,6 +125,22 @@ def render(spec: Spec, package: str) -> dict[str, str]:
 
 # The header as the HTML comment that starts help.md.
 HEADER_COMMENT = f"<!-- {HEADER_FIRST_LINE[2:]} regenerate: make generate -->"
+
+README_FILE = "README.md"
+ACTIONS_BEGIN = "<!-- actions: generated from plugin.spec.yaml by make generate -->"
+ACTIONS_END = "<!-- end of actions -->"
+
+
+def readme_with_actions(readme: str, spec: Spec) -> str:
+    """``readme`` with the table of actions between its markers rewritten from the spec, so the
+    README lists every action, in spec order, and nothing else does by hand."""
+    rows = ["| Action | What it does |", "|---|---|"]
+    for action in spec.actions.values():
+        description = " ".join(str(action.description).split()).replace("|", "\\|")
+        rows.append(f"| `{action.name}` | {description} |")
+    before, _, rest = readme.partition(ACTIONS_BEGIN)
+    _, _, after = rest.partition(ACTIONS_END)
+    return "\n".join([before + ACTIONS_BEGIN, *rows, ACTIONS_END + after])
 
 
 def stubs(spec: Spec, package: str) -> dict[str, str]:

@@ -472,3 +472,33 @@ def test_generated_python_averages_at_most_120_lines_per_component(actions):
     lines = sum(content.count("\n") for path, content in files.items() if path.endswith(".py"))
     assert len(spec.actions) == (actions or len(spec.actions))
     assert lines / len(list(spec.components())) <= 120
+
+
+README = """# Widget
+
+## Actions
+
+<!-- actions: generated from plugin.spec.yaml by make generate -->
+| Action | What it does |
+|---|---|
+| `ping` | typed by hand |
+<!-- end of actions -->
+
+More text.
+"""
+
+
+def test_the_readme_table_of_actions_is_generated_between_its_markers(generated):
+    (generated / "README.md").write_text(README)
+    assert generate(generated, check=True) == ["README.md"]
+    assert generate(generated) == ["README.md"]
+    assert (generated / "README.md").read_text() == README.replace(
+        "| `ping` | typed by hand |",
+        "| `create_widget` | Create a widget |\n| `ping` | Check that the service answers |",
+    )
+    assert generate(generated, check=True) == []
+
+
+def test_a_readme_without_the_markers_is_left_alone(generated):
+    (generated / "README.md").write_text("# Widget\n\n| `ping` | typed by hand |\n")
+    assert generate(generated) == []
