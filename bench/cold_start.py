@@ -82,6 +82,28 @@ def run(cfg: Config) -> dict[str, Any]:
         profile = import_time_top([str(ENTRY), "run"], message.encode())
         startup = import_time_top(["-c", "pass"], limit=1)
 
+    figures = _figures(samples)
+    python_floor = figures["python -c pass"]["median_s"]
+    bare_floor = figures["bare requests script"]["median_s"]
+    return {
+        "title": TITLE,
+        "figures": figures,
+        "targets": _targets(figures, profile, python_floor, bare_floor),
+        "profile": profile,
+        "notes": [
+            "Bytecode compiled first (python -m compileall); children run without PYTHONDONTWRITEBYTECODE.",
+            f"{cfg.repeats} interleaved rounds after one warm-up round; peak RSS is the child's ru_maxrss.",
+            f"python -X importtime -c pass (one sample): {' '.join(startup[0].split())}.",
+            f"'{RUN_SYNTHETIC}': a generated copy of the plugin whose spec has {SYNTHETIC_ACTIONS} actions "
+            "(bench/synthetic.py), run from a temporary directory; its ratio is to the real spec's run.",
+            *_pth_note(),
+        ],
+    }
+
+
+def _figures(samples: dict[str, list]) -> dict[str, dict[str, Any]]:
+    """Median time and memory of each command, and its ratios to the floors (and to the real
+    spec's run for the 70-action run)."""
     figures = {
         name: {
             "median_s": round(median([s.seconds for s in found]), 4),
@@ -99,20 +121,7 @@ def run(cfg: Config) -> dict[str, Any]:
         figure["minus_bare_ms"] = round((figure["median_s"] - bare_floor) * 1000, 1)
     seventy = figures[RUN_SYNTHETIC]
     seventy["x_real_spec"] = ratio(seventy["median_s"], figures[RUN]["median_s"])
-    return {
-        "title": TITLE,
-        "figures": figures,
-        "targets": _targets(figures, profile, python_floor, bare_floor),
-        "profile": profile,
-        "notes": [
-            "Bytecode compiled first (python -m compileall); children run without PYTHONDONTWRITEBYTECODE.",
-            f"{cfg.repeats} interleaved rounds after one warm-up round; peak RSS is the child's ru_maxrss.",
-            f"python -X importtime -c pass (one sample): {' '.join(startup[0].split())}.",
-            f"'{RUN_SYNTHETIC}': a generated copy of the plugin whose spec has {SYNTHETIC_ACTIONS} actions "
-            "(bench/synthetic.py), run from a temporary directory; its ratio is to the real spec's run.",
-            *_pth_note(),
-        ],
-    }
+    return figures
 
 
 def _targets(figures: dict[str, Any], profile: list[str], python_floor: float, bare_floor: float) -> list:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import importlib
-import json
 import os
 import shutil
 import subprocess
@@ -15,16 +14,8 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from actionkit import Action, Connection, Model, Task, Trigger
-from actionkit.codegen import generate, plan, python_names, render
-from actionkit.spec import SpecError, load_spec, parse_spec
-from actionkit.types import (
-    custom_definition,
-    definitions,
-    section_example,
-    section_schema,
-    task_output_schema,
-)
-from bench.synthetic import synthetic_spec
+from actionkit.codegen import generate, plan, python_names
+from actionkit.spec import SpecError, load_spec
 
 SPECS = Path(__file__).resolve().parent / "specs"
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -361,58 +352,6 @@ def test_generated_modules_hold_only_literals_and_references_to_the_shared_types
             assert all(isinstance(arg, ast.Constant) for arg in node.args) and not node.keywords, call
 
 
-def test_the_shared_types_module_defines_each_type_once(import_generated):
-    types = import_generated("custom_types")
-    spec = load_spec(types.__file__.rsplit("/", 2)[0] + "/plugin.spec.yaml")
-    builtin = ["credential_username_password", "file", "password", "python", "credential_token",
-               "credential_asymmetric_key", "credential_secret_key"]
-    assert sorted(types.BUILTIN) == sorted(builtin)
-    assert list(types.DEFINITIONS) == [*types.BUILTIN, "location", "finding", "node"]
-    assert types.DEFINITIONS["finding"] == custom_definition("finding", spec.raw_types)
-    assert types.USES == {"finding": ["location"], "node": ["node"]}
-    assert types.TYPES.definitions("finding") == definitions({"f": {"type": "finding"}}, spec.raw_types)
-
-
-def _sections(spec):
-    yield "connection", "Input", spec.raw_connection, section_schema
-    for component in spec.components():
-        folder = f"{component.kind}s.{component.name}"
-        yield folder, "Input", component.section("input"), section_schema
-        if component.kind == "task":
-            yield folder, "Output", component.section("output"), task_output_schema
-            yield folder, "State", component.section("state"), section_schema
-        else:
-            yield folder, "Output", component.section("output"), section_schema
-
-
-@pytest.mark.parametrize("root", [SPECS / "full.yaml", REPO_ROOT / "plugin.spec.yaml",
-                                  REPO_ROOT / "unit_test/actionkit/hello_plugin/plugin.spec.yaml"],
-                         ids=["full", "icon_pagerduty", "icon_hello"])
-def test_schemas_and_examples_are_what_the_spec_defines(tmp_path, monkeypatch, root):
-    """Published schemas are unchanged by sharing the types: exactly what actionkit.types builds."""
-    shutil.copy(root, tmp_path / "plugin.spec.yaml")
-    spec = load_spec(tmp_path / "plugin.spec.yaml")
-    package = f"icon_gen_{root.parent.name}"
-    generate(tmp_path, package)
-    monkeypatch.syspath_prepend(str(tmp_path))
-    try:
-        for folder, model, section, build in _sections(spec):
-            if folder == "connection" and not spec.connection:
-                continue
-            cls = getattr(importlib.import_module(f"{package}.{folder}.schema"), model)
-            expected = build(section, spec.raw_types)
-            assert json.dumps(cls.SCHEMA) == json.dumps(expected), (folder, model)  # key order too
-            if build is not task_output_schema:
-                assert cls.EXAMPLE == section_example(section, spec.raw_types), (folder, model)
-    finally:
-        for name in [name for name in sys.modules if name.startswith(package)]:
-            del sys.modules[name]
-
-
-def test_the_hello_plugin_fixture_is_generated_from_its_spec():
-    assert generate(REPO_ROOT / "unit_test/actionkit/hello_plugin", check=True) == []
-
-
 def test_stubs_subclass_the_framework_bases(import_generated):
     assert issubclass(import_generated("actions.ping.action").Ping, Action)
     assert issubclass(import_generated("triggers.new_finding.trigger").NewFinding, Trigger)
@@ -461,44 +400,3 @@ def test_python_names_are_usable_and_distinct():
         "ok": "ok",
         "to_dict": "to_dict_",
     }
-
-
-@pytest.mark.parametrize("actions", [0, 70], ids=["real-spec", "synthetic-70-actions"])
-def test_generated_python_averages_at_most_120_lines_per_component(actions):
-    """Types are generated once, so a component costs its own fields, not the types it uses."""
-    text = (REPO_ROOT / "plugin.spec.yaml").read_text(encoding="utf-8")
-    spec = parse_spec(synthetic_spec(text, actions) if actions else text)
-    files = render(spec, spec.package)
-    lines = sum(content.count("\n") for path, content in files.items() if path.endswith(".py"))
-    assert len(spec.actions) == (actions or len(spec.actions))
-    assert lines / len(list(spec.components())) <= 120
-
-
-README = """# Widget
-
-## Actions
-
-<!-- actions: generated from plugin.spec.yaml by make generate -->
-| Action | What it does |
-|---|---|
-| `ping` | typed by hand |
-<!-- end of actions -->
-
-More text.
-"""
-
-
-def test_the_readme_table_of_actions_is_generated_between_its_markers(generated):
-    (generated / "README.md").write_text(README)
-    assert generate(generated, check=True) == ["README.md"]
-    assert generate(generated) == ["README.md"]
-    assert (generated / "README.md").read_text() == README.replace(
-        "| `ping` | typed by hand |",
-        "| `create_widget` | Create a widget |\n| `ping` | Check that the service answers |",
-    )
-    assert generate(generated, check=True) == []
-
-
-def test_a_readme_without_the_markers_is_left_alone(generated):
-    (generated / "README.md").write_text("# Widget\n\n| `ping` | typed by hand |\n")
-    assert generate(generated) == []
