@@ -10,14 +10,16 @@ example object from the table (``TYPES.example("user")``); at import both give e
 
 from __future__ import annotations
 
+import json
 import keyword
 import re
 import textwrap
+from collections.abc import Callable
 from typing import Any
 
 from actionkit import pyliteral
 from actionkit.model import Model
-from actionkit.pyliteral import Call
+from actionkit.pyliteral import Call, Expr
 from actionkit.spec import Component, Spec
 from actionkit.types import (
     ABSENT,
@@ -94,8 +96,10 @@ class SharedTypes:
         result = section_example(section, self.custom)
         return {name: self.example_ref(section[name], value) for name, value in result.items()}
 
-    def example_ref(self, prop: dict[str, Any], value: Any) -> Any:
-        """``value``, or the same value as an expression over ``TYPES.example`` when it is one."""
+    def example_ref(self, prop: dict[str, Any], value: Any, refer: Callable[[str], Any] | None = None
+                    ) -> Any:
+        """``value``, or the same value as an expression over a custom type's example object when
+        it is one: ``refer(type name)`` gives that expression (default ``TYPES.example(name)``)."""
         depth, base = parse_type(prop["type"])
         if base not in self.examples:
             return value
@@ -104,10 +108,36 @@ class SharedTypes:
             expected = [expected]
         if value != expected:
             return value
-        ref: Any = Call("TYPES.example", base)
+        ref: Any = refer(base) if refer else Call("TYPES.example", base)
         for _ in range(depth):
             ref = [ref]
         return ref
+
+    def example_assignments(self) -> list[str]:
+        """``EXAMPLES["name"] = {...}`` for each custom type, where a field holding another
+        type's example refers to it: those come first."""
+        lines: list[str] = []
+        seen: set[str] = set()
+
+        def visit(name: str) -> None:
+            seen.add(name)  # before its fields, so that a cycle ends here
+            fields, used = self.custom[name], []
+
+            def refer(base: str) -> Expr:
+                used.append(base)
+                return Expr(f"EXAMPLES[{json.dumps(base)}]")
+
+            shaped = {key: self.example_ref(fields[key], value, refer)
+                      for key, value in self.examples[name].items()}
+            for base in used:
+                if base not in seen:
+                    visit(base)
+            lines.append(py_assign(f"EXAMPLES[{json.dumps(name)}]", shaped))
+
+        for name in self.examples:
+            if name not in seen:
+                visit(name)
+        return lines
 
 
 def types_module(spec: Spec, shared: SharedTypes, header: str) -> str:
@@ -130,7 +160,8 @@ def types_module(spec: Spec, shared: SharedTypes, header: str) -> str:
         "# custom type -> the types its fields use, in order of first use (fields walked alphabetically)",
         py_assign("USES", shared.uses),
         "# custom type -> example object, built from the examples of its fields",
-        py_assign("EXAMPLES", shared.examples),
+        "EXAMPLES = {}",
+        *shared.example_assignments(),
         "# the names above that are built-in definitions, listed first in a schema's \"definitions\"",
         py_assign("BUILTIN", list(shared.builtin)),
         "TYPES = TypeTable(DEFINITIONS, USES, EXAMPLES, BUILTIN)",

@@ -5,8 +5,9 @@ several lines, each ending in a comma: short items share lines, as many as fit, 
 one, or any item of a dict of dicts, gets its own. A long string is split at spaces into
 implicitly concatenated pieces (inside parentheses when it is not inside brackets already).
 Strings use double quotes and JSON escapes, which are valid Python; ``true``/``false``/``null``
-become ``True``/``False``/``None``. A ``Call`` is written as a call on its arguments: generated
-modules use it to refer to shared definitions instead of repeating them.
+become ``True``/``False``/``None``. A ``Call`` is written as a call on its arguments and an
+``Expr`` as the expression it holds: generated modules use them to refer to shared definitions
+instead of repeating them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,24 @@ from typing import Any
 WIDTH = 110
 _STEP = 4
 _ATOM = 60  # the longest container that shares a line with other items
+
+
+class Expr:
+    """A Python expression to write as is, in place of a JSON value (such as ``EXAMPLES["user"]``)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"Expr({self.text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Expr) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
 
 
 class Call:
@@ -122,6 +141,8 @@ def _string(text: str) -> str:
 
 
 def _flat(value: Any) -> str:
+    if isinstance(value, Expr):
+        return value.text
     if isinstance(value, Call):
         return f"{value.func}({', '.join(_flat(arg) for arg in value.args)})"
     if value is None:

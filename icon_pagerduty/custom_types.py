@@ -130,47 +130,26 @@ DEFINITIONS = {
 # custom type -> the types its fields use, in order of first use (fields walked alphabetically)
 USES = {"user": ["reference"]}
 # custom type -> example object, built from the examples of its fields
-EXAMPLES = {
-    "reference": {
-        "id": "PXPGF42", "type": "team_reference", "summary": "Engineering",
-        "self": "https://api.pagerduty.com/teams/PQ9K7I8",
-        "html_url": "https://example.pagerduty.com/teams/PQ9K7I8",
-    },
-    "user": {
-        "id": "PXPGF42", "type": "user", "summary": "Earline Greenholt",
-        "self": "https://api.pagerduty.com/users/PXPGF42",
-        "html_url": "https://example.pagerduty.com/users/PXPGF42", "name": "Earline Greenholt",
-        "email": "earline.greenholt@example.com", "time_zone": "America/Lima", "color": "green",
-        "role": "user", "avatar_url": "https://pd-static-assets.pagerduty.com/users/blank-avatar.png",
-        "description": "On-call lead for the payments team", "job_title": "Director of Engineering",
-        "invitation_sent": False,
-        "teams": [
-            {
-                "id": "PXPGF42", "type": "team_reference", "summary": "Engineering",
-                "self": "https://api.pagerduty.com/teams/PQ9K7I8",
-                "html_url": "https://example.pagerduty.com/teams/PQ9K7I8",
-            },
-        ],
-        "contact_methods": [
-            {
-                "id": "PXPGF42", "type": "team_reference", "summary": "Engineering",
-                "self": "https://api.pagerduty.com/teams/PQ9K7I8",
-                "html_url": "https://example.pagerduty.com/teams/PQ9K7I8",
-            },
-        ],
-        "notification_rules": [
-            {
-                "id": "PXPGF42", "type": "team_reference", "summary": "Engineering",
-                "self": "https://api.pagerduty.com/teams/PQ9K7I8",
-                "html_url": "https://example.pagerduty.com/teams/PQ9K7I8",
-            },
-        ],
-    },
-    "context": {
-        "type": "link", "href": "https://monitoring.example.com/hosts/web-01",
-        "src": "https://monitoring.example.com/graphs/web-01.png", "text": "Host dashboard",
-        "alt": "CPU graph of web-01",
-    },
+EXAMPLES = {}
+EXAMPLES["reference"] = {
+    "id": "PXPGF42", "type": "team_reference", "summary": "Engineering",
+    "self": "https://api.pagerduty.com/teams/PQ9K7I8",
+    "html_url": "https://example.pagerduty.com/teams/PQ9K7I8",
+}
+EXAMPLES["user"] = {
+    "id": "PXPGF42", "type": "user", "summary": "Earline Greenholt",
+    "self": "https://api.pagerduty.com/users/PXPGF42",
+    "html_url": "https://example.pagerduty.com/users/PXPGF42", "name": "Earline Greenholt",
+    "email": "earline.greenholt@example.com", "time_zone": "America/Lima", "color": "green", "role": "user",
+    "avatar_url": "https://pd-static-assets.pagerduty.com/users/blank-avatar.png",
+    "description": "On-call lead for the payments team", "job_title": "Director of Engineering",
+    "invitation_sent": False, "teams": [EXAMPLES["reference"]], "contact_methods": [EXAMPLES["reference"]],
+    "notification_rules": [EXAMPLES["reference"]],
+}
+EXAMPLES["context"] = {
+    "type": "link", "href": "https://monitoring.example.com/hosts/web-01",
+    "src": "https://monitoring.example.com/graphs/web-01.png", "text": "Host dashboard",
+    "alt": "CPU graph of web-01",
 }
 # the names above that are built-in definitions, listed first in a schema's "definitions"
 BUILTIN = ["credential_secret_key", "password"]

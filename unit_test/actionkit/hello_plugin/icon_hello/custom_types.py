@@ -42,7 +42,8 @@ DEFINITIONS = {
 # custom type -> the types its fields use, in order of first use (fields walked alphabetically)
 USES = {}
 # custom type -> example object, built from the examples of its fields
-EXAMPLES = {"person": {"name": "Ada Lovelace", "age": 36}}
+EXAMPLES = {}
+EXAMPLES["person"] = {"name": "Ada Lovelace", "age": 36}
 # the names above that are built-in definitions, listed first in a schema's "definitions"
 BUILTIN = ["credential_secret_key", "password"]
 TYPES = TypeTable(DEFINITIONS, USES, EXAMPLES, BUILTIN)
