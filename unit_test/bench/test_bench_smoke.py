@@ -46,12 +46,15 @@ def test_results_name_the_machine_and_every_benchmark_run(quick_run):
 
 def test_cold_start_measures_each_command_and_its_memory(quick_run):
     figures = quick_run[1]["benchmarks"]["cold_start"]["figures"]
-    assert list(figures) == ["python -c pass", "bare requests script", "run get_user_by_id", "info"]
+    assert list(figures) == ["python -c pass", "bare requests script", "run get_user_by_id",
+                             "run get_user_by_id, 70 actions", "info"]
     for figure in figures.values():
         assert figure["samples"] == 3
         assert figure["median_s"] > 0
         assert figure["peak_rss_mib"] > 1
     assert figures["bare requests script"]["x_bare"] == 1.0
+    seventy = figures["run get_user_by_id, 70 actions"]
+    assert seventy["x_real_spec"] == round(seventy["median_s"] / figures["run get_user_by_id"]["median_s"], 2)
 
 
 def test_overhead_compares_each_action_with_its_bare_client_call(quick_run):
