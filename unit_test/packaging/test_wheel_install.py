@@ -142,12 +142,12 @@ def test_the_installed_plugin_comes_from_the_venv(installed, tmp_path):
     assert all(Path(line).is_relative_to(venv) for line in done.stdout.splitlines())
 
 
-def test_info_lists_the_seven_actions(plugin_cli):
+def test_info_lists_the_eight_actions(plugin_cli):
     done = plugin_cli("info")
     assert done.returncode == 0, done.stderr
-    assert "Actions (7):" in done.stdout
+    assert "Actions (8):" in done.stdout
     for action in ("send_trigger_event", "send_acknowledge_event", "send_resolve_event", "create_user",
-                   "get_user_by_email", "get_user_by_id", "delete_user_by_id"):
+                   "get_user_by_email", "get_user_by_id", "delete_user_by_id", "rest_call"):
         assert f"└── {action} (" in done.stdout
 
 
