@@ -25,6 +25,7 @@ demo: $(STAMP)
 	$(PY) bin/demo
 
 test: $(STAMP)
+	$(VENV)/bin/ruff check . bin/icon_pagerduty bin/demo
 	$(PY) -m pytest -q
 
 check: $(STAMP) lint

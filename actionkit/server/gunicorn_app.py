@@ -184,10 +184,24 @@ def serve(
     except (ConfigProblem, ValueError) as exc:
         print(f"Error: {exc}", file=sys.stderr)
         sys.exit(2)
+    if "api_token" not in app_settings and not _loopback_only(settings["bind"]):
+        warnings.append(
+            f"listening on {settings['bind']} without PLUGIN_API_TOKEN: anyone who can reach this port can "
+            "run actions; set PLUGIN_API_TOKEN (admin routes stay off without it)"
+        )
     for warning in warnings:
         print(f"Warning: {warning}", file=sys.stderr)
     _preload(plugin)
     _Server(plugin, settings, app_settings, debug).run()
+
+
+def _loopback_only(bind: Any) -> bool:
+    addresses = bind if isinstance(bind, list) else [bind]
+    for address in addresses:
+        host = str(address).rsplit(":", 1)[0].strip("[]") if not str(address).startswith("unix:") else "unix"
+        if host not in ("127.0.0.1", "localhost", "::1", "unix") and not host.startswith("127."):
+            return False
+    return True
 
 
 def _hold_sigterm_while_booting(worker: Any) -> None:

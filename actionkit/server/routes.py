@@ -88,6 +88,8 @@ def _connection_other(app: App, request: Request, other: str) -> Response:
 
 
 def _status(app: App, request: Request) -> Response:
+    if app.state.shutdown_initiated:  # a load balancer stops sending here before the process exits
+        return json_response(503, {"status": "Shutting down"}, [("Retry-After", "5")])
     return json_response(200, {"status": "Ready"})
 
 
@@ -97,12 +99,25 @@ def _workers(app: App, request: Request) -> Response:
 
 def _change_workers(step: int) -> Handler:
     def handler(app: App, request: Request) -> Response:
+        refused = app.admin_refusal(request)
+        if refused is not None:
+            return refused
         state = app.state
         if state.master_pid <= 0:
             refusal = "Workers can be added or removed only when served by `http` (gunicorn)."
             return json_response(501, {"error": refusal})
-        target = max(1, state.target_workers + step)
-        os.kill(state.master_pid, signal.SIGTTIN if step > 0 else signal.SIGTTOU)
+        with state.admin_lock:  # one change at a time across workers, so each report is the truth
+            current = state.target_workers
+            target = current + step
+            if not 1 <= target <= app.max_workers:
+                why = (f"The server keeps at most {app.max_workers} workers (PLUGIN_MAX_WORKERS)."
+                       if step > 0 else "The server keeps at least 1 worker.")
+                return json_response(409, {"error": why, "num_workers": current})
+            os.kill(state.master_pid, signal.SIGTTIN if step > 0 else signal.SIGTTOU)
+            reached = state.wait_for_target(target, timeout=5.0)
+        if not reached:
+            return json_response(503, {"error": "The server did not confirm the change in time.",
+                                       "num_workers": state.target_workers})
         return json_response(200, {"num_workers": target})
 
     return handler
@@ -111,8 +126,12 @@ def _change_workers(step: int) -> Handler:
 def _shutdown(app: App, request: Request) -> Response:
     if app.cloud:
         return app.not_found(request)
-    app.state.initiate_shutdown()
-    return json_response(200, {"message": "Shutdown request accepted."})
+    refused = app.admin_refusal(request)
+    if refused is not None:
+        return refused
+    app.begin_shutdown()
+    return json_response(200, {"message": "Shutdown request accepted: new action runs get 503, "
+                                          "and the server stops once the runs in flight are done."})
 
 
 def _admin_status(app: App, request: Request) -> Response:

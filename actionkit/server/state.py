@@ -14,8 +14,10 @@ processes. Aligned 8-byte cells are read and written whole.
 from __future__ import annotations
 
 import mmap
+import multiprocessing
 import os
 import threading
+import time
 
 __all__ = ["ServerState"]
 
@@ -33,6 +35,8 @@ class ServerState:
         self._cells = memoryview(self._map).cast("q")
         self._slot: int | None = None  # the slot of this process, once it serves requests
         self._lock = threading.Lock()
+        # Created before gunicorn forks, so every worker holds the same semaphore.
+        self.admin_lock = multiprocessing.Lock()
 
     @classmethod
     def standalone(cls) -> ServerState:
@@ -74,6 +78,15 @@ class ServerState:
     @target_workers.setter
     def target_workers(self, count: int) -> None:
         self._cells[_TARGET] = count
+
+    def wait_for_target(self, count: int, timeout: float) -> bool:
+        """Wait until the master says it keeps ``count`` workers (its nworkers_changed hook)."""
+        deadline = time.monotonic() + timeout
+        while self.target_workers != count:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.01)
+        return True
 
     # -- a worker --------------------------------------------------------------------------------
 

@@ -12,7 +12,9 @@ import contextvars
 import hmac
 import logging
 import os
+import signal
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -49,6 +51,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any
     ``PLUGIN_MAX_BODY_BYTES``: request body limit (default 4 MiB).
     ``PLUGIN_RUNTIME_ENVIRONMENT=cloud``: no connection cache, no admin/shutdown, no work tracker.
     ``TRACK_WORK``: ``true``/``false``, the work tracker of admin/status (default on outside cloud).
+    ``PLUGIN_MAX_WORKERS``: the most workers ``workers/add`` may reach (default 2 per core, at least 4).
     """
     env = os.environ if environ is None else environ
     settings: dict[str, Any] = {}
@@ -67,6 +70,11 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any
     if track not in ("", "true", "false"):
         raise ValueError(f"TRACK_WORK must be true or false, not {track!r}.")
     settings["track_work"] = (track == "true") if track else not cloud
+    most = env.get("PLUGIN_MAX_WORKERS", "").strip()
+    if most:
+        if not most.isdigit() or int(most) < 1:
+            raise ValueError(f"PLUGIN_MAX_WORKERS must be a whole number of at least 1, not {most!r}.")
+        settings["max_workers"] = int(most)
     return settings
 
 
@@ -93,6 +101,7 @@ class App:
         threads: int = 4,
         log_stream: TextIO | None = None,
         log_level: int = logging.INFO,
+        max_workers: int | None = None,
     ):
         if api_token == "":
             raise ValueError("api_token must be None (no token) or a non-empty string.")
@@ -105,6 +114,7 @@ class App:
         self.state = state or ServerState.standalone()
         self.workers = workers
         self.threads = threads
+        self.max_workers = max_workers or max(4, 2 * (os.cpu_count() or 1))
         if cloud:
             plugin.cache.enabled = False  # reference §8: no connections shared across requests in cloud mode
         self.log = _server_logger(log_stream or sys.stderr, log_level)
@@ -166,6 +176,25 @@ class App:
             request, 401, f"{why} Send the header 'Authorization: Bearer <PLUGIN_API_TOKEN>'.",
             [("WWW-Authenticate", 'Bearer realm="plugin"')],
         )
+
+    def admin_refusal(self, request: Request) -> Response | None:
+        """Routes that change the server answer only to a caller holding the API token."""
+        if self.api_token is not None:
+            return None  # _respond has checked the token already
+        return problem(request, 403, "Admin routes are off: start the server with PLUGIN_API_TOKEN set and "
+                                     "send 'Authorization: Bearer <PLUGIN_API_TOKEN>' to use them.")
+
+    def begin_shutdown(self) -> None:
+        """Refuse new action runs from now on; under gunicorn, stop the server once none is in flight."""
+        self.state.initiate_shutdown()
+        if self.state.master_pid > 0:
+            threading.Thread(target=self._stop_when_idle, name="actionkit-shutdown", daemon=True).start()
+
+    def _stop_when_idle(self) -> None:
+        while self.state.active_work() > 0:
+            time.sleep(0.05)
+        self.log.info("Shutdown: no action run in flight; stopping the server")
+        os.kill(self.state.master_pid, signal.SIGTERM)
 
     def not_found(self, request: Request) -> Response:
         return problem(request, 404, f"No route {request.full_path}; GET /api/v1/api describes every route.")

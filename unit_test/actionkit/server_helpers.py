@@ -107,6 +107,7 @@ class RealServer:
             env=env or server_env(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE, text=True,
         )
+        self.headers: dict[str, str] = {}  # sent with every call (a bearer token, say)
         self.lines: list[str] = []
         self._new_line = threading.Condition()
         self._reader = threading.Thread(target=self._read_stderr, daemon=True)
@@ -145,7 +146,7 @@ class RealServer:
         raise AssertionError(f"the server did not answer within {START_TIMEOUT}s: {self.log()}")
 
     def call(self, method: str, path: str, body: Any = None, headers=None) -> Reply:
-        return http_call(self.port, method, path, body, headers)
+        return http_call(self.port, method, path, body, {**self.headers, **(headers or {})})
 
     def terminate(self) -> None:
         self.process.terminate()

@@ -38,10 +38,16 @@ def _stop(server: RealServer) -> int:
         server.kill()
 
 
+TOKEN = "g0od-t0ken"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
 @pytest.fixture(scope="module")
 def server():
     real = RealServer("--process_workers", "2", "--threads_per_worker", "2",
-                      env=server_env(PLUGIN_MAX_BODY_BYTES=str(BODY_LIMIT)))
+                      env=server_env(PLUGIN_MAX_BODY_BYTES=str(BODY_LIMIT), PLUGIN_API_TOKEN=TOKEN,
+                                     PLUGIN_MAX_WORKERS="3"))
+    real.headers = AUTH
     real = _all_workers_up(real.wait_ready(), 2)
     yield real
     _stop(real)
@@ -75,7 +81,7 @@ def test_the_canary_is_masked_under_gunicorn(server, make_message, canary):
 def test_a_body_over_the_limit_is_a_json_413_the_client_can_read(server):
     """The server answers before the body is read and drops the rest: a real client still sees the 413."""
     url = f"http://127.0.0.1:{server.port}/api/v1/actions/hello"
-    reply = requests.post(url, data=b"x" * (10 * BODY_LIMIT), timeout=30)
+    reply = requests.post(url, data=b"x" * (10 * BODY_LIMIT), headers=AUTH, timeout=30)
     assert reply.status_code == 413
     assert reply.json()["description"] == f"The request body is over the limit of {BODY_LIMIT} bytes."
 
@@ -86,25 +92,44 @@ def test_info_and_workers_give_the_real_counts(server):
     assert server.call("GET", "/api/v1/workers").json() == {"num_workers": 2}
 
 
-def test_workers_can_be_added_and_removed(server):
-    assert server.call("POST", "/api/v1/workers/add").json() == {"num_workers": 3}
+def test_workers_can_be_added_and_removed_up_to_the_cap(server):
+    added = [server.call("POST", "/api/v1/workers/add") for _ in range(3)]
+    assert [(reply.status, reply.json()["num_workers"]) for reply in added] == [(200, 3), (409, 3), (409, 3)]
+    assert added[1].json()["error"] == "The server keeps at most 3 workers (PLUGIN_MAX_WORKERS)."
     _all_workers_up(server, 3)
     assert server.call("GET", "/api/v1/info").json()["number_of_workers"] == 3
     assert server.call("POST", "/api/v1/workers/remove").json() == {"num_workers": 2}
     _all_workers_up(server, 2)
 
 
-def test_shutdown_is_seen_by_every_worker(make_message):
-    """Each fresh connection may land on either worker; all of them refuse runs after shutdown."""
-    server = _all_workers_up(RealServer("--process_workers", "2").wait_ready(), 2)
+def test_shutdown_is_seen_by_every_worker_and_stops_the_server(make_message):
+    """Each fresh connection may land on either worker; all refuse runs, then the server exits."""
+    server = RealServer("--process_workers", "2", env=server_env(PLUGIN_API_TOKEN=TOKEN)).wait_ready()
     try:
+        assert http_call(server.port, "POST", "/api/v1/admin/shutdown").status == 401
+        server.headers = AUTH
+        _all_workers_up(server, 2)
         assert server.call("POST", "/api/v1/admin/shutdown").status == 200
         message = make_message("hello")
-        statuses = {server.call("POST", "/api/v1/actions/hello", message).status for _ in range(6)}
-        assert statuses == {503}
-        assert server.call("GET", "/api/v1/admin/status").json()["shutdown_initiated"] is True
+        statuses = set()
+        for _ in range(6):
+            try:
+                statuses.add(server.call("POST", "/api/v1/actions/hello", message).status)
+            except OSError:
+                statuses.add("closed")  # the server may already have stopped: nothing was run
+        assert statuses <= {503, "closed"}
+        assert server.wait(30) == 0
     finally:
-        assert _stop(server) == 0
+        server.kill()
+
+
+def test_a_public_bind_without_a_token_is_warned_about():
+    server = RealServer(env=server_env(ACTIONKIT_BIND="0.0.0.0"))
+    try:
+        line = server.wait_for_line("without PLUGIN_API_TOKEN")
+        assert "anyone who can reach this port can run actions" in line
+    finally:
+        server.kill()
 
 
 def test_sigterm_lets_the_request_in_flight_finish(make_message):

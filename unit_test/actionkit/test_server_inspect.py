@@ -109,19 +109,45 @@ def test_workers_counts_the_live_workers(app):
     assert wsgi_call(app, "GET", "/api/v1/workers").json() == {"num_workers": 1}
 
 
-def test_workers_cannot_change_outside_gunicorn(app):
-    reply = wsgi_call(app, "POST", "/api/v1/workers/add")
+AUTH = {"Authorization": "Bearer adm1n"}
+
+
+@pytest.fixture
+def admin_app(hello_plugin):
+    return make_app(hello_plugin, api_token="adm1n")[0]
+
+
+def test_workers_cannot_change_outside_gunicorn(admin_app):
+    reply = wsgi_call(admin_app, "POST", "/api/v1/workers/add", headers=AUTH)
     assert (reply.status, reply.json()) == (
         501, {"error": "Workers can be added or removed only when served by `http` (gunicorn)."})
 
 
-def test_admin_status_before_and_after_shutdown(app):
+@pytest.mark.parametrize("path", ["/api/v1/admin/shutdown", "/api/v1/workers/add", "/api/v1/workers/remove",
+                                  "/admin/shutdown"])
+def test_admin_routes_are_off_without_a_token(app, path):
+    reply = wsgi_call(app, "POST", path)
+    assert reply.status == 403
+    assert reply.json()["description"] == (
+        "Admin routes are off: start the server with PLUGIN_API_TOKEN set and send "
+        "'Authorization: Bearer <PLUGIN_API_TOKEN>' to use them.")
+    assert wsgi_call(app, "GET", "/api/v1/status").json() == {"status": "Ready"}
+    assert wsgi_call(app, "GET", "/api/v1/admin/status").json()["shutdown_initiated"] is False
+
+
+def test_admin_status_before_and_after_shutdown(admin_app):
     status = "/api/v1/admin/status"
-    assert wsgi_call(app, "GET", status).json() == {
+    assert wsgi_call(admin_app, "GET", status, headers=AUTH).json() == {
         "active_work": 0, "shutdown_initiated": False, "shutdown_safe": False}
-    wsgi_call(app, "POST", "/api/v1/admin/shutdown")
-    assert wsgi_call(app, "GET", status).json() == {"active_work": 0, "shutdown_initiated": True,
-                                                    "shutdown_safe": True}
+    wsgi_call(admin_app, "POST", "/api/v1/admin/shutdown", headers=AUTH)
+    assert wsgi_call(admin_app, "GET", status, headers=AUTH).json() == {
+        "active_work": 0, "shutdown_initiated": True, "shutdown_safe": True}
+
+
+def test_status_says_shutting_down_so_a_load_balancer_stops_sending(admin_app):
+    wsgi_call(admin_app, "POST", "/api/v1/admin/shutdown", headers=AUTH)
+    reply = wsgi_call(admin_app, "GET", "/api/v1/status")
+    assert (reply.status, reply.json()) == (503, {"status": "Shutting down"})
 
 
 def test_an_unknown_url_is_a_json_404(app):

@@ -206,14 +206,18 @@ def test_a_defect_of_the_server_is_a_500_envelope(app, make_message, monkeypatch
     )
 
 
-def test_after_shutdown_action_runs_get_503_but_tests_still_run(app, make_message):
-    accepted = wsgi_call(app, "POST", "/api/v1/admin/shutdown")
-    assert accepted.json() == {"message": "Shutdown request accepted."}
-    refused = wsgi_call(app, "POST", "/api/v1/actions/hello", make_message("hello", {"name": "Ada"}))
+def test_after_shutdown_action_runs_get_503_but_tests_still_run(hello_plugin, make_message):
+    app = make_app(hello_plugin, api_token="t0ken")[0]
+    auth = {"Authorization": "Bearer t0ken"}
+    accepted = wsgi_call(app, "POST", "/api/v1/admin/shutdown", headers=auth)
+    assert accepted.json()["message"].startswith("Shutdown request accepted")
+    message = make_message("hello", {"name": "Ada"})
+    refused = wsgi_call(app, "POST", "/api/v1/actions/hello", message, headers=auth)
     assert refused.status == 503
     cause = refused.json()["body"]["exception"]["cause"]
     assert cause == "The plugin is shutting down and accepts no new action runs."
-    assert wsgi_call(app, "POST", "/api/v1/actions/hello/test", make_message("hello")).status == 200
+    tested = wsgi_call(app, "POST", "/api/v1/actions/hello/test", make_message("hello"), headers=auth)
+    assert tested.status == 200
 
 
 def test_warm_calls_reuse_the_connection_of_their_org(app, make_message):

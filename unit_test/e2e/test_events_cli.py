@@ -98,3 +98,31 @@ def test_resolve_of_resolved_incident_says_so(run_action, sim):
     assert run.exit_code == 1
     assert run.body["exception"]["cause"] == (
         "Cannot resolve incident key 'k-2': its incident [#1] x is already resolved.")
+
+
+def _step(cli, connection, meta, description="Disk full on db-01"):
+    message = {"type": "action_start", "version": "v1",
+               "body": {"action": "send_trigger_event", "meta": meta, "connection": connection,
+                        "input": {"description": description}}}
+    return cli(message, "run")
+
+
+def test_a_rerun_after_every_answer_was_lost_opens_no_second_incident(cli, connection, sim):
+    """PagerDuty took the event, but each answer was a proxy page: the step failed. Its re-run
+    (same job and step) sends the same key, so the open incident is not doubled."""
+    sim.add_fault(method="POST", path="/v2/enqueue", non_json=True, count=10)
+    lost = _step(cli, connection, {"jobId": "job-1", "stepId": "step-7"})
+    assert lost.exit_code == 1
+    sim.clear_faults()
+    again = _step(cli, connection, {"jobId": "job-1", "stepId": "step-7"})
+    (incident,) = incidents(sim)
+    assert incident["incident_key"] == again.output["incident_key"]
+
+
+def test_a_new_workflow_run_or_other_content_opens_a_new_incident(cli, connection, sim):
+    runs = [({"jobId": "job-1", "stepId": "step-7"}, "Disk full on db-01"),
+            ({"jobId": "job-2", "stepId": "step-7"}, "Disk full on db-01"),
+            ({"jobId": "job-1", "stepId": "step-7"}, "Disk full on db-02")]
+    keys = {_step(cli, connection, meta, text).output["incident_key"] for meta, text in runs}
+    assert len(keys) == 3
+    assert len(incidents(sim)) == 3

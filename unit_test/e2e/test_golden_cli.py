@@ -12,5 +12,6 @@ def test_golden_scenario_succeeds_step_by_step(cli, connection):
     created = envelopes["create_user"]["body"]["output"]["user"]
     assert envelopes["get_user_by_email"]["body"]["output"] == {"found": True, "user": created}
     assert envelopes["get_user_by_id"]["body"]["output"] == {"found": True, "user": created}
-    assert envelopes["delete_user_by_id"]["body"]["output"] == {"success": True, "user": created}
+    deleted = envelopes["delete_user_by_id"]["body"]["output"]
+    assert deleted == {"success": True, "found": True, "user": created}
     assert envelopes["send_trigger_event"]["body"]["meta"] == {"jobId": "golden-1"}

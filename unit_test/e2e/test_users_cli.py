@@ -41,11 +41,32 @@ def test_user_key_needs_no_requester(run_action, connection, creds):
     assert run_action("create_user", ADA, connection).output["success"] is True
 
 
-def test_duplicate_email_is_pagerdutys_refusal_as_an_input_error(run_action):
-    run_action("create_user", ADA)
+def test_duplicate_email_names_the_existing_user(run_action):
+    first = run_action("create_user", ADA).output["user"]
     run = run_action("create_user", ADA)
     assert run.exit_code == 1
     assert run.body["exception"]["cause"].startswith("POST /users: PagerDuty answered 400")
+    assert run.body["exception"]["assistance"] == (
+        f"A user with email ada.lovelace@example.com exists already: Ada Lovelace ({first['id']}). "
+        "Use that user, or set if_exists to return to get it back instead of an error.")
+
+
+def test_if_exists_return_gives_the_existing_user_back(run_action, sim):
+    first = run_action("create_user", ADA).output
+    assert first["created"] is True
+    again = run_action("create_user", {**ADA, "if_exists": "return"})
+    assert again.exit_code == 0
+    assert again.output == {"user": first["user"], "success": True, "created": False}
+    assert len([u for u in sim.state()["users"] if u["email"] == ADA["email"]]) == 1
+
+
+def test_a_create_whose_answer_was_lost_looks_before_reporting(run_action, sim):
+    """A proxy page instead of PagerDuty's 201: the user exists, so the step succeeds."""
+    sim.add_fault(method="POST", path="/users", non_json=True, count=1)
+    run = run_action("create_user", ADA)
+    assert run.exit_code == 0, run.body
+    assert run.output["user"]["id"] == _users(sim)["ada.lovelace@example.com"]["id"]
+    assert "was found by its email ada.lovelace@example.com" in run.body["log"]
 
 
 def test_get_user_by_email_is_exact_and_ignores_case(run_action):
@@ -83,15 +104,16 @@ def test_get_user_by_id_found_and_not_found(run_action):
 def test_delete_user_returns_it_as_it_was(run_action, sim):
     user = run_action("create_user", ADA).output["user"]
     run = run_action("delete_user_by_id", {"id": user["id"]})
-    assert run.output == {"success": True, "user": user}
+    assert run.output == {"success": True, "found": True, "user": user}
     assert "ada.lovelace@example.com" not in _users(sim)
 
 
-def test_delete_unknown_user_is_not_found(run_action):
-    run = run_action("delete_user_by_id", {"id": "PNOPE12"})
-    assert run.exit_code == 1
-    assert run.body["exception"]["assistance"] == (
-        "No user with ID 'PNOPE12' is visible to this API key; check the ID.")
+def test_deleting_a_user_who_is_gone_already_succeeds_with_found_false(run_action, sim):
+    user = run_action("create_user", ADA).output["user"]
+    assert run_action("delete_user_by_id", {"id": user["id"]}).output["found"] is True
+    again = run_action("delete_user_by_id", {"id": user["id"]})
+    assert (again.exit_code, again.output) == (0, {"success": True, "found": False})
+    assert f"No user with ID {user['id']}: it is gone already" in again.body["log"]
 
 
 def test_delete_user_with_open_incidents_says_what_to_do(run_action, sim):
@@ -115,5 +137,5 @@ def test_delete_that_timed_out_but_happened_is_reported_as_done(run_action, conn
     user = run_action("create_user", ADA).output["user"]
     sim.add_fault(method="DELETE", path="/users/*", delay=1.5, count=1)  # answered after the timeout
     run = run_action("delete_user_by_id", {"id": user["id"]}, {**connection, "read_timeout": 1})
-    assert run.output == {"success": True, "user": user}
+    assert run.output == {"success": True, "found": True, "user": user}
     assert [r["method"] for r in sim.requests() if r["method"] == "DELETE"] == ["DELETE", "DELETE"]

@@ -4,6 +4,7 @@ import re
 
 from actionkit import Action
 from actionkit.errors import InputError
+from icon_pagerduty.client import BadRequest, OutcomeUnknown, UnexpectedResponse
 
 from .schema import Input, Output
 
@@ -29,7 +30,28 @@ class CreateUser(Action[Input, Output]):
             "job_title": inp.job_title,
             "description": inp.description,
         }
-        user = self.connection.rest.create_user(
-            {k: v for k, v in fields.items() if v not in (None, "")}, from_email=inp.from_email
-        )
-        return Output(user=user, success=True)
+        rest = self.connection.rest
+        try:
+            user = rest.create_user({k: v for k, v in fields.items() if v not in (None, "")},
+                                    from_email=inp.from_email)
+        except BadRequest as error:
+            existing = rest.find_user_by_email(inp.email) if "taken" in str(error.errors).lower() else None
+            if existing is None:
+                raise
+            if inp.if_exists == "return":
+                self.logger.info("A user with email %s exists already (%s); returning it", inp.email,
+                                 existing["id"])
+                return Output(user=existing, success=True, created=False)
+            raise error.with_assistance(
+                f"A user with email {inp.email} exists already: {existing.get('name')} ({existing['id']}). "
+                "Use that user, or set if_exists to return to get it back instead of an error."
+            ) from None
+        except (OutcomeUnknown, UnexpectedResponse):
+            # The answer was lost, not the request: look before reporting a failure that is not one.
+            found = rest.find_user_by_email(inp.email)
+            if found is None:
+                raise
+            self.logger.warning("The answer to the create was lost; user %s was found by its email %s",
+                                found["id"], inp.email)
+            return Output(user=found, success=True, created=True)
+        return Output(user=user, success=True, created=True)

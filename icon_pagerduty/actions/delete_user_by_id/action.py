@@ -11,10 +11,11 @@ class DeleteUserById(Action[Input, Output]):
         rest = self.connection.rest
         try:
             user = rest.get_user(inp.id)
-        except NotFound as error:
-            raise error.with_assistance(
-                f"No user with ID {inp.id!r} is visible to this API key; check the ID."
-            ) from None
+        except NotFound:
+            # A re-run after the user was deleted must not fail on what is already done.
+            self.logger.warning(
+                "No user with ID %s: it is gone already (or the ID is wrong); nothing to delete", inp.id)
+            return Output(success=True, found=False)
         try:
             rest.delete_user(inp.id, from_email=inp.from_email or rest.from_email)
         except BadRequest as error:
@@ -22,4 +23,4 @@ class DeleteUserById(Action[Input, Output]):
                 "PagerDuty refuses to delete a user who has open incidents assigned: resolve or "
                 "reassign them first, then run this step again."
             ) from None
-        return Output(success=True, user=user)
+        return Output(success=True, found=True, user=user)

@@ -1,11 +1,31 @@
 """Trigger an alert through the Events API v2."""
 
+import hashlib
+import json
+
 from actionkit import Action
 from icon_pagerduty.util.events import event_output, split_contexts
 
 from .schema import Input, Output
 
 DEFAULT_SOURCE = "icon_pagerduty"
+# The orchestrator's names for one step of one workflow run (InsightConnect, then legacy Komand).
+STEP_IDENTITY = (("jobId", "stepId"), ("workflow_uid", "step_uid"))
+
+
+def step_dedup_key(meta, event: dict) -> str | None:
+    """A dedup key that a re-run of the same step reproduces, so it cannot open a second incident.
+
+    A new workflow run has a new job ID, so it still opens a new incident; so does a step that
+    sends different content. Without the orchestrator's identity the client generates a random key.
+    """
+    if not isinstance(meta, dict):
+        return None
+    for job, step in STEP_IDENTITY:
+        if meta.get(job) and meta.get(step):
+            seed = json.dumps([str(meta[job]), str(meta[step]), event], sort_keys=True, default=str)
+            return hashlib.sha256(seed.encode()).hexdigest()[:32]
+    return None
 
 
 class SendTriggerEvent(Action[Input, Output]):
@@ -20,14 +40,16 @@ class SendTriggerEvent(Action[Input, Output]):
             "class": inp.class_,
             "custom_details": inp.details,
         }
-        body = self.connection.enqueue(
-            inp.service_key,
-            "trigger",
-            dedup_key=inp.incident_key,
-            payload={k: v for k, v in payload.items() if v not in (None, "")},
-            links=links,
-            images=images,
-            client=inp.client,
-            client_url=inp.client_url,
-        )
-        return Output(event_output(body, inp.incident_key))
+        event = {
+            "payload": {k: v for k, v in payload.items() if v not in (None, "")},
+            "links": links,
+            "images": images,
+            "client": inp.client,
+            "client_url": inp.client_url,
+        }
+        incident_key = inp.incident_key or step_dedup_key(self.meta, event)
+        if incident_key and not inp.incident_key:
+            self.logger.info("Incident key %s derived from this workflow step, so a re-run reuses it",
+                             incident_key)
+        body = self.connection.enqueue(inp.service_key, "trigger", dedup_key=incident_key, **event)
+        return Output(event_output(body, incident_key))
