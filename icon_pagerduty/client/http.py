@@ -157,6 +157,7 @@ class HttpCore:
         headers: Mapping[str, str] | None = None,
         idempotent: bool | None = None,
         secrets: Iterable[str] = (),
+        raw: bool = False,
     ) -> Any:
         """Send with bounded retries; return the decoded JSON of a 2xx answer (``None`` for an
         empty one) or raise a ``PagerDutyError``.
@@ -187,6 +188,8 @@ class HttpCore:
                     return None
                 raise
             if isinstance(outcome, requests.Response):
+                if raw:  # the 2xx response itself, undecoded, for callers that need status and headers
+                    return outcome
                 try:
                     return _decoded(outcome)
                 except ValueError:

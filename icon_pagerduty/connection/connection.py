@@ -62,6 +62,10 @@ class Connection(BaseConnection[Input]):
             message += " Writes such as Create User need a requester: set from_email in the connection."
         return {"success": True, "message": message}
 
+    def resolver(self):
+        """A fresh resolver of names to IDs for one call (the runtime asks once per call)."""
+        return self.rest.resolver()
+
     def enqueue(self, service_key: str | None, event_action: str, **event) -> dict:
         """Send an Events v2 event through the action's service key, else the connection's default."""
         try:

@@ -83,7 +83,7 @@ def test_bad_timeout_is_a_config_error(timeout):
 
 def test_absolute_url_under_base_url_is_accepted(rest, fake):
     fake.expect("GET", "/users/PXYZ123", body={"user": USER})
-    assert rest.fetch("https://api.pagerduty.com/users/PXYZ123", "user") == USER
+    assert rest.get("https://api.pagerduty.com/users/PXYZ123", "user") == USER
 
 
 @pytest.mark.parametrize(
@@ -98,7 +98,7 @@ def test_absolute_url_under_base_url_is_accepted(rest, fake):
 )
 def test_absolute_url_elsewhere_is_refused_before_sending(rest, fake, url):
     with pytest.raises(HostNotAllowed, match=r"refusing to send a request outside https://api.pagerduty.com$"):
-        rest.fetch(url, "user")
+        rest.get(url, "user")
     assert fake.sent == []
 
 

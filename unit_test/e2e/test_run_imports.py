@@ -60,4 +60,5 @@ def test_a_run_imports_the_same_modules_with_7_or_70_actions(sim, connection, se
         "icon_pagerduty.actions.get_user_by_id",
         "icon_pagerduty.actions.get_user_by_id.action",
         "icon_pagerduty.actions.get_user_by_id.schema",
+        "icon_pagerduty.actions.rest_action",  # the declarative base it is written on
     ]
