@@ -8,6 +8,7 @@ from .errors import invalid, missing_ability
 from .resources import by_name, in_teams
 from .store import Field, Resource, Store
 
+MAX_TARGETS = 10  # the documents' maxItems for a rule's targets
 EP_TARGET_TYPES = {
     "user_reference": "users",
     "user": "users",
@@ -33,6 +34,8 @@ def _rules(store: Store, raw: Any) -> list[dict[str, Any]]:
         targets = rule.get("targets")
         if not isinstance(targets, list) or not targets:
             raise invalid(f"Escalation rule {number} must have at least one target")
+        if len(targets) > MAX_TARGETS:
+            raise invalid(f"Escalation rule {number} may have at most {MAX_TARGETS} targets")
         resolved = []
         for target in targets:
             plural = EP_TARGET_TYPES.get(target.get("type")) if isinstance(target, dict) else None
@@ -77,8 +80,16 @@ def _validate_ep(store: Store, values: dict[str, Any], existing: dict[str, Any] 
 
 
 def _ep_in_use(store: Store, record: dict[str, Any], ctx: Any) -> None:
-    if any(s["escalation_policy"] == record["id"] for s in store.table("services").values()):
-        raise invalid("This escalation policy is used by one or more services and cannot be deleted")
+    # The status and wording of the live refusal are unverified (reference §16); naming the
+    # services is ours, so a caller can say what to move first.
+    names = sorted(
+        s["name"] for s in store.table("services").values() if s["escalation_policy"] == record["id"]
+    )
+    if names:
+        raise invalid(
+            "This escalation policy is used by one or more services and cannot be deleted: "
+            + ", ".join(names)
+        )
 
 
 def _render_ep(store: Store, record: dict[str, Any], out: dict[str, Any], includes: tuple[str, ...]) -> None:
