@@ -134,6 +134,8 @@ def list_schedules(app: Any, request: Request) -> Response:
     page = store.page(query)
     requested = zone_param(query)
     span = window(query, requested or ZoneInfo("UTC"))
+    if not includes:
+        span = (None, None)  # nothing rendered would be shown
     next_for = query.one("include_next_oncall_for_user")
 
     def one(record: dict[str, Any]) -> dict[str, Any]:
