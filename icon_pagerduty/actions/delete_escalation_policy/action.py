@@ -14,7 +14,6 @@ from .schema import Input, Output
 
 class DeleteEscalationPolicy(RestAction[Input, Output]):
     method, path = "DELETE", "/escalation_policies/{id}"
-    needs_from = True
 
     def run(self, inp: Input) -> dict:
         try:

@@ -14,7 +14,7 @@ class DeleteOverride(Action[Input, Output]):
         rest = self.connection.rest
         path = f"/schedules/{segment(inp.schedule, 'schedule')}/overrides/{segment(inp.id)}"
         try:
-            reply = rest.call("DELETE", path, from_email=rest.resolve_from(inp.from_email))
+            reply = rest.call("DELETE", path, from_email=inp.from_email)
         except NotFound as error:
             raise error.with_assistance(
                 f"No override {inp.id!r} on schedule {inp.schedule!r} is visible to this API key; check the "

@@ -14,7 +14,6 @@ from .schema import Input, Output
 
 class DeleteSchedule(RestAction[Input, Output]):
     method, path = "DELETE", "/schedules/{id}"
-    needs_from = True
 
     def run(self, inp: Input) -> dict:
         try:
