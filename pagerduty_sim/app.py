@@ -21,6 +21,7 @@ from .extensions import EXTENSION_SCHEMAS, EXTENSIONS
 from .faults import Fault, Faults
 from .incidents import ALERTS, INCIDENTS, LOG_ENTRIES
 from .maintenance import MAINTENANCE_WINDOWS
+from .people import CONTACT_METHODS, NOTIFICATION_RULES
 from .policies import ESCALATION_POLICIES, SCHEDULES
 from .ratelimit import EventsLimiter, RateLimiter
 from .resources import PRIORITIES, TEAMS, USERS
@@ -32,6 +33,8 @@ from .wire import Request, Response, Router
 
 RESOURCES = [
     USERS,
+    CONTACT_METHODS,
+    NOTIFICATION_RULES,
     TEAMS,
     ESCALATION_POLICIES,
     SCHEDULES,
@@ -147,6 +150,9 @@ class App:
             if fault.status is not None:
                 return self._faulted(fault, self._fault_response(fault))
         if route is None:
+            allowed = self.router.methods(request.path)
+            if allowed:  # a known path, another method: PagerDuty answers 405, not 404
+                return Response.json(405, status_error_body(405), {"Allow": ", ".join(allowed)})
             raise ApiError(404, 2100, "Not Found")
         request.params = params
         if route.kind == "rest":

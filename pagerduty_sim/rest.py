@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import incident_routes, oncalls, services
+from . import incident_routes, oncalls, people, services
 from .errors import ApiError, invalid, not_found
 from .store import Resource
 from .wire import Request, Response, Router
 
-# Operations where the spec requires ``From`` (pagerduty-api.md §3.2) that are served here.
-FROM_REQUIRED = {("POST", "/users")}
+# Operations where the spec requires ``From`` (pagerduty-api.md §3.2) that are served here
+# (POST /users is served by people.create_user).
+FROM_REQUIRED: set[tuple[str, str]] = set()
 
 
 def _wrapped(request: Request, key: str) -> Any:
@@ -212,5 +213,6 @@ def register(router: Router, resources: list[Resource]) -> None:
     router.add("PUT", "/services/{id}/integrations/{integration_id}", update_integration)
     router.add("GET", "/schedules/{id}/users", schedule_users)
     services.register(router)
+    people.register(router)
     incident_routes.register(router)
     oncalls.register(router)
