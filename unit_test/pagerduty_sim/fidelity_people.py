@@ -63,6 +63,11 @@ def list_contact_methods(c):
     return c.call("GET", f"/users/{uma(c)}/contact_methods", c.api)
 
 
+@_scenario("GET", CM, 200)
+def list_push_and_email_contact_methods(c):
+    return c.call("GET", f"/users/{c.users['Ulf User']}/contact_methods", c.api)
+
+
 @_scenario("POST", CM, 201)
 def create_phone_contact_method(c):
     return c.call("POST", f"/users/{uma(c)}/contact_methods", c.api, {"contact_method": PHONE})
