@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from actionkit.errors import InputError
-from icon_pagerduty.client import MissingAbility
+from icon_pagerduty.client import MissingAbility, NotFound
 from icon_pagerduty.client.access import role_title
 from icon_pagerduty.client.paths import segment
 from icon_pagerduty.client.resolver import looks_like_id
@@ -38,7 +38,14 @@ def contact_method(rest: Any, user_id: str, value: str, field: str) -> dict[str,
     base = f"/users/{segment(user_id, 'user')}/contact_methods"
     text = (value or "").strip()
     if looks_like_id(text):
-        return rest.get(f"{base}/{segment(text, field)}", "contact_method")
+        try:
+            return rest.get(f"{base}/{segment(text, field)}", "contact_method")
+        except NotFound:
+            raise InputError(
+                f"User {user_id} has no contact method {text} (input `{field}`).",
+                f"List the user's contact methods (List Contact Methods) and set `{field}` to one of them.",
+                {"input": field, "value": value},
+            ) from None
     methods = rest.get(base, "contact_methods")  # not paginated
     wanted = text.casefold()
     matches = [

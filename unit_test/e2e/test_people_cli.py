@@ -336,3 +336,14 @@ def test_the_connection_test_says_what_the_key_is(sim, connection, key, message)
     output = PluginHarness("icon_pagerduty", connection=conn).test_connection()
     assert output == {"success": True, "message": message}
     assert sim.state()["users"] == before  # the read-only probe changes nothing
+
+
+def test_unknown_ids_say_what_is_missing(run):
+    body = run("delete_contact_method", {"user": "uma.user@example.com", "id": "PNOPE12"})
+    assert body["exception"]["cause"].endswith("has no contact method PNOPE12 (input `id`).")
+    body = run("remove_team_member", {"team": "PNOPE12", "user": "uma.user@example.com"})
+    assert body["exception"]["assistance"].startswith("No team 'PNOPE12' or no user ")
+    body = run("get_team", {"id": "PNOPE12"})
+    assert body["exception"]["assistance"] == (
+        "No team with id 'PNOPE12' is visible to this API key; check the input `id`."
+    )

@@ -18,12 +18,10 @@ class Input(Model):
                 "default": "responder", "enum": ["manager", "responder", "observer"], "order": 3,
             },
             "team": {
-                "type": "string", "title": "Team", "description": "Name or ID of the team", "order": 1,
-                "x-resolve": "team",
+                "type": "string", "title": "Team", "description": "The team", "order": 1, "x-resolve": "team",
             },
             "user": {
-                "type": "string", "title": "User", "description": "Email or ID of the user", "order": 2,
-                "x-resolve": "user",
+                "type": "string", "title": "User", "description": "The user", "order": 2, "x-resolve": "user",
             },
         },
         "required": ["team", "user"], "definitions": {},

@@ -42,8 +42,7 @@ class Input(Model):
                 "enum": ["email", "phone", "sms", "push"], "order": 2,
             },
             "user": {
-                "type": "string", "title": "User", "description": "Email or ID of the user", "order": 1,
-                "x-resolve": "user",
+                "type": "string", "title": "User", "description": "The user", "order": 1, "x-resolve": "user",
             },
         },
         "required": ["address", "type", "user"], "definitions": {},

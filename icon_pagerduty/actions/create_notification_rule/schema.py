@@ -36,8 +36,7 @@ class Input(Model):
                 "default": "high", "enum": ["high", "low"], "order": 4,
             },
             "user": {
-                "type": "string", "title": "User", "description": "Email or ID of the user", "order": 1,
-                "x-resolve": "user",
+                "type": "string", "title": "User", "description": "The user", "order": 1, "x-resolve": "user",
             },
         },
         "required": ["contact_method", "user"], "definitions": {},

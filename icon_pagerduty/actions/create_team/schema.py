@@ -22,8 +22,8 @@ class Input(Model):
             },
             "name": {"type": "string", "title": "Name", "description": "Name of the new team", "order": 1},
             "parent": {
-                "type": "string", "title": "Parent Team",
-                "description": "Name or ID of the team this one belongs to", "order": 3, "x-resolve": "team",
+                "type": "string", "title": "Parent Team", "description": "The team this one belongs to",
+                "order": 3, "x-resolve": "team",
             },
         },
         "required": ["name"], "definitions": {},

@@ -24,8 +24,7 @@ class Input(Model):
                 "order": 2,
             },
             "user": {
-                "type": "string", "title": "User", "description": "Email or ID of the user", "order": 1,
-                "x-resolve": "user",
+                "type": "string", "title": "User", "description": "The user", "order": 1, "x-resolve": "user",
             },
         },
         "required": ["id", "user"], "definitions": {},

@@ -18,13 +18,13 @@ class Input(Model):
         "type": "object", "title": "Variables",
         "properties": {
             "id": {
-                "type": "string", "title": "Team", "description": "Name or ID of the team to delete",
-                "order": 1, "x-resolve": "team",
+                "type": "string", "title": "Team", "description": "The team to delete", "order": 1,
+                "x-resolve": "team",
             },
             "reassignment_team": {
                 "type": "string", "title": "Reassignment Team",
-                "description": "Name or ID of the team that takes over the deleted team's open incidents; "
-                    "without one they belong to no team",
+                "description": "The team that takes over the deleted team's open incidents; without one "
+                    "they belong to no team",
                 "order": 2, "x-resolve": "team",
             },
         },

@@ -17,8 +17,7 @@ class Input(Model):
         "type": "object", "title": "Variables",
         "properties": {
             "id": {
-                "type": "string", "title": "Team", "description": "Name or ID of the team", "order": 1,
-                "x-resolve": "team",
+                "type": "string", "title": "Team", "description": "The team", "order": 1, "x-resolve": "team",
             },
         },
         "required": ["id"], "definitions": {},

@@ -17,8 +17,7 @@ class Input(Model):
         "type": "object", "title": "Variables",
         "properties": {
             "user": {
-                "type": "string", "title": "User", "description": "Email or ID of the user", "order": 1,
-                "x-resolve": "user",
+                "type": "string", "title": "User", "description": "The user", "order": 1, "x-resolve": "user",
             },
         },
         "required": ["user"], "definitions": {},

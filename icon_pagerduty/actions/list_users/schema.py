@@ -36,9 +36,8 @@ class Input(Model):
                 "order": 1,
             },
             "teams": {
-                "type": "array", "title": "Teams",
-                "description": "Only members of these teams (names or IDs)", "items": {"type": "string"},
-                "order": 2, "x-resolve": "team",
+                "type": "array", "title": "Teams", "description": "Only members of these teams",
+                "items": {"type": "string"}, "order": 2, "x-resolve": "team",
             },
         },
         "definitions": {},

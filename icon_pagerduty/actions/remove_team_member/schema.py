@@ -14,12 +14,10 @@ class Input(Model):
         "type": "object", "title": "Variables",
         "properties": {
             "team": {
-                "type": "string", "title": "Team", "description": "Name or ID of the team", "order": 1,
-                "x-resolve": "team",
+                "type": "string", "title": "Team", "description": "The team", "order": 1, "x-resolve": "team",
             },
             "user": {
-                "type": "string", "title": "User", "description": "Email or ID of the user", "order": 2,
-                "x-resolve": "user",
+                "type": "string", "title": "User", "description": "The user", "order": 2, "x-resolve": "user",
             },
         },
         "required": ["team", "user"], "definitions": {},

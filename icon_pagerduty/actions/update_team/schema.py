@@ -20,14 +20,13 @@ class Input(Model):
                 "type": "string", "title": "Description", "description": "New description", "order": 3,
             },
             "id": {
-                "type": "string", "title": "Team", "description": "Name or ID of the team to change",
-                "order": 1, "x-resolve": "team",
+                "type": "string", "title": "Team", "description": "The team to change", "order": 1,
+                "x-resolve": "team",
             },
             "name": {"type": "string", "title": "Name", "description": "New name", "order": 2},
             "parent": {
-                "type": "string", "title": "Parent Team",
-                "description": "Name or ID of the team this one now belongs to", "order": 4,
-                "x-resolve": "team",
+                "type": "string", "title": "Parent Team", "description": "The team this one now belongs to",
+                "order": 4, "x-resolve": "team",
             },
         },
         "required": ["id"], "definitions": {},

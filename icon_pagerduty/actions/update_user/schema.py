@@ -28,8 +28,8 @@ class Input(Model):
                 "order": 3,
             },
             "id": {
-                "type": "string", "title": "User", "description": "Email or ID of the user to change",
-                "order": 1, "x-resolve": "user",
+                "type": "string", "title": "User", "description": "The user to change", "order": 1,
+                "x-resolve": "user",
             },
             "job_title": {"type": "string", "title": "Job Title", "description": "New job title", "order": 6},
             "name": {"type": "string", "title": "Name", "description": "New name", "order": 2},
