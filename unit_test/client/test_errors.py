@@ -164,8 +164,8 @@ def test_forbidden_says_role_or_scope(once, fake):
 
 
 def test_forbidden_write_with_an_account_key_says_the_key_is_read_only(once, fake):
-    account_level = {"error": {"code": 2100, "message": "Because this request was made using an "
-                               "account-level access token, we were unable to determine the user's identity."}}
+    said = "Because this request was made using an account-level access token, we were unable to determine"
+    account_level = {"error": {"code": 2001, "message": said + " the user's identity."}}
     fake.expect("DELETE", "/users/PXYZ123", status=403, body=ACCESS_DENIED)
     fake.expect("GET", "/users/me", status=400, body=account_level)
     with pytest.raises(Forbidden) as caught:
