@@ -50,17 +50,17 @@ DEFINITIONS = {
         "properties": {
             "avatar_url": {
                 "type": "string", "title": "Avatar URL", "description": "URL of the user's avatar",
-                "order": 11,
+                "order": 12,
             },
             "color": {
                 "type": "string", "title": "Color", "description": "Schedule color of the user", "order": 9,
             },
             "contact_methods": {
                 "type": "array", "title": "Contact Methods", "description": "Contact methods of the user",
-                "items": {"$ref": "#/definitions/reference"}, "order": 16,
+                "items": {"$ref": "#/definitions/reference"}, "order": 17,
             },
             "description": {
-                "type": "string", "title": "Description", "description": "The user's bio", "order": 12,
+                "type": "string", "title": "Description", "description": "The user's bio", "order": 13,
             },
             "email": {
                 "type": "string", "title": "Email", "description": "Email address of the user", "order": 7,
@@ -71,20 +71,26 @@ DEFINITIONS = {
             "id": {"type": "string", "title": "ID", "description": "User ID", "order": 1},
             "invitation_sent": {
                 "type": "boolean", "title": "Invitation Sent",
-                "description": "Whether the user has an outstanding invitation", "order": 14,
+                "description": "Whether the user has an outstanding invitation", "order": 15,
             },
             "job_title": {
-                "type": "string", "title": "Job Title", "description": "Job title of the user", "order": 13,
+                "type": "string", "title": "Job Title", "description": "Job title of the user", "order": 14,
             },
             "name": {"type": "string", "title": "Name", "description": "Name of the user", "order": 6},
             "notification_rules": {
                 "type": "array", "title": "Notification Rules",
                 "description": "Notification rules of the user", "items": {"$ref": "#/definitions/reference"},
-                "order": 17,
+                "order": 18,
             },
             "role": {
                 "type": "string", "title": "Role", "description": "Role of the user in the account",
                 "order": 10,
+            },
+            "role_title": {
+                "type": "string", "title": "Role Title",
+                "description": "The role as the PagerDuty web app names it (admin is Global Admin, "
+                    "limited_user is Responder, user is Manager/User...)",
+                "order": 11,
             },
             "self": {"type": "string", "title": "Self", "description": "API URL of the user", "order": 4},
             "summary": {
@@ -93,7 +99,7 @@ DEFINITIONS = {
             },
             "teams": {
                 "type": "array", "title": "Teams", "description": "Teams the user belongs to",
-                "items": {"$ref": "#/definitions/reference"}, "order": 15,
+                "items": {"$ref": "#/definitions/reference"}, "order": 16,
             },
             "time_zone": {
                 "type": "string", "title": "Time Zone",
@@ -467,6 +473,169 @@ DEFINITIONS = {
         },
         "required": ["escalation_level", "escalation_policy", "user"],
     },
+    "team": {
+        "type": "object", "title": "team",
+        "properties": {
+            "default_role": {
+                "type": "string", "title": "Default Role",
+                "description": "manager for a public team, none for a private one", "order": 8,
+            },
+            "description": {
+                "type": "string", "title": "Description", "description": "Description of the team",
+                "order": 7,
+            },
+            "html_url": {
+                "type": "string", "title": "HTML URL", "description": "Web URL of the team", "order": 5,
+            },
+            "id": {"type": "string", "title": "ID", "description": "Team ID", "order": 1},
+            "name": {"type": "string", "title": "Name", "description": "Name of the team", "order": 6},
+            "parent": {
+                "$ref": "#/definitions/reference", "title": "Parent",
+                "description": "The team this team belongs to, if any", "order": 9,
+            },
+            "self": {"type": "string", "title": "Self", "description": "API URL of the team", "order": 4},
+            "summary": {
+                "type": "string", "title": "Summary",
+                "description": "Short human-readable summary of the team", "order": 3,
+            },
+            "type": {
+                "type": "string", "title": "Type", "description": "Object type, always team", "order": 2,
+            },
+        },
+    },
+    "contact_method": {
+        "type": "object", "title": "contact_method",
+        "properties": {
+            "address": {
+                "type": "string", "title": "Address",
+                "description": "Email address, phone number (without country code) or device token",
+                "order": 6,
+            },
+            "blacklisted": {
+                "type": "boolean", "title": "Blacklisted",
+                "description": "Whether PagerDuty has blocked this number or device", "order": 10,
+            },
+            "country_code": {
+                "type": "integer", "title": "Country Code",
+                "description": "Country calling code of a phone, SMS or WhatsApp number", "order": 7,
+            },
+            "device_type": {
+                "type": "string", "title": "Device Type", "description": "android or ios, for a push method",
+                "order": 11,
+            },
+            "enabled": {
+                "type": "boolean", "title": "Enabled",
+                "description": "Whether the contact method can receive notifications", "order": 9,
+            },
+            "id": {"type": "string", "title": "ID", "description": "Contact method ID", "order": 1},
+            "label": {
+                "type": "string", "title": "Label",
+                "description": "Label of the contact method, such as Work or Mobile", "order": 5,
+            },
+            "self": {
+                "type": "string", "title": "Self", "description": "API URL of the contact method", "order": 4,
+            },
+            "send_short_email": {
+                "type": "boolean", "title": "Send Short Email",
+                "description": "Whether an email method gets abbreviated messages (for email-to-SMS "
+                    "gateways)",
+                "order": 8,
+            },
+            "summary": {
+                "type": "string", "title": "Summary", "description": "The label of the contact method",
+                "order": 3,
+            },
+            "type": {
+                "type": "string", "title": "Type",
+                "description": "PagerDuty's type of the contact method, such as email_contact_method, "
+                    "phone_contact_method, sms_contact_method or push_notification_contact_method",
+                "order": 2,
+            },
+        },
+    },
+    "notification_rule": {
+        "type": "object", "title": "notification_rule",
+        "properties": {
+            "contact_method": {
+                "$ref": "#/definitions/contact_method", "title": "Contact Method",
+                "description": "The contact method the rule notifies (with its address)", "order": 7,
+            },
+            "created_at": {
+                "type": "string", "title": "Created At", "description": "When the rule was created",
+                "order": 8,
+            },
+            "id": {"type": "string", "title": "ID", "description": "Notification rule ID", "order": 1},
+            "self": {"type": "string", "title": "Self", "description": "API URL of the rule", "order": 4},
+            "start_delay_in_minutes": {
+                "type": "integer", "title": "Start Delay in Minutes",
+                "description": "Minutes after an incident is assigned before this rule notifies", "order": 5,
+            },
+            "summary": {
+                "type": "string", "title": "Summary",
+                "description": "PagerDuty's summary of the rule, its delay and contact method", "order": 3,
+            },
+            "type": {
+                "type": "string", "title": "Type",
+                "description": "Object type, always assignment_notification_rule", "order": 2,
+            },
+            "urgency": {
+                "type": "string", "title": "Urgency",
+                "description": "Urgency of the incidents the rule is for, high or low", "order": 6,
+            },
+        },
+    },
+    "team_member": {
+        "type": "object", "title": "team_member",
+        "properties": {
+            "role": {
+                "type": "string", "title": "Role",
+                "description": "The member's role on the team, manager, responder or observer", "order": 2,
+            },
+            "user": {"$ref": "#/definitions/user", "title": "User", "description": "The member", "order": 1},
+        },
+    },
+    "team_role": {
+        "type": "object", "title": "team_role",
+        "properties": {
+            "id": {"type": "string", "title": "ID", "description": "Team ID", "order": 1},
+            "name": {"type": "string", "title": "Name", "description": "Name of the team", "order": 2},
+            "role": {
+                "type": "string", "title": "Role",
+                "description": "The user's role on this team, manager, responder or observer", "order": 3,
+            },
+        },
+    },
+    "access_review_user": {
+        "type": "object", "title": "access_review_user",
+        "properties": {
+            "email": {
+                "type": "string", "title": "Email", "description": "Email address of the user", "order": 3,
+            },
+            "id": {"type": "string", "title": "ID", "description": "User ID", "order": 1},
+            "invitation_sent": {
+                "type": "boolean", "title": "Invitation Sent",
+                "description": "Whether the user has an invitation outstanding (never signed in)", "order": 7,
+            },
+            "job_title": {
+                "type": "string", "title": "Job Title", "description": "Job title of the user", "order": 6,
+            },
+            "name": {"type": "string", "title": "Name", "description": "Name of the user", "order": 2},
+            "role": {
+                "type": "string", "title": "Role",
+                "description": "PagerDuty's value of the user's account role", "order": 4,
+            },
+            "role_title": {
+                "type": "string", "title": "Role Title",
+                "description": "The account role as the PagerDuty web app names it, such as Global Admin",
+                "order": 5,
+            },
+            "teams": {
+                "type": "array", "title": "Teams",
+                "description": "The teams of the user, each with the user's role on it",
+                "items": {"$ref": "#/definitions/team_role"}, "order": 8,
+            },
+        },
+    },
 }
 # custom type -> the types its fields use, in order of first use (fields walked alphabetically)
 USES = {
@@ -474,7 +643,8 @@ USES = {
     "schedule_layer": ["schedule_entry", "restriction", "schedule_layer_user"],
     "subschedule": ["schedule_entry"], "schedule": ["reference", "subschedule", "schedule_layer"],
     "schedule_layer_input": ["restriction"], "override": ["reference"], "escalation_rule": ["reference"],
-    "escalation_policy": ["escalation_rule", "reference"], "oncall": ["reference"],
+    "escalation_policy": ["escalation_rule", "reference"], "oncall": ["reference"], "team": ["reference"],
+    "notification_rule": ["contact_method"], "team_member": ["user"], "access_review_user": ["team_role"],
 }
 # custom type -> example object, built from the examples of its fields
 EXAMPLES = {}
@@ -488,6 +658,7 @@ EXAMPLES["user"] = {
     "self": "https://api.pagerduty.com/users/PXPGF42",
     "html_url": "https://example.pagerduty.com/users/PXPGF42", "name": "Earline Greenholt",
     "email": "earline.greenholt@example.com", "time_zone": "America/Lima", "color": "green", "role": "user",
+    "role_title": "Manager/User",
     "avatar_url": "https://pd-static-assets.pagerduty.com/users/blank-avatar.png",
     "description": "On-call lead for the payments team", "job_title": "Director of Engineering",
     "invitation_sent": False, "teams": [EXAMPLES["reference"]], "contact_methods": [EXAMPLES["reference"]],
@@ -555,6 +726,29 @@ EXAMPLES["escalation_policy"] = {
 EXAMPLES["oncall"] = {
     "user": EXAMPLES["reference"], "escalation_policy": EXAMPLES["reference"], "escalation_level": 1,
     "schedule": EXAMPLES["reference"], "start": "2024-05-06T13:00:00Z", "end": "2024-05-07T13:00:00Z",
+}
+EXAMPLES["team"] = {
+    "id": "PQ9K7I8", "type": "team", "summary": "Platform", "self": "https://api.pagerduty.com/teams/PQ9K7I8",
+    "html_url": "https://example.pagerduty.com/teams/PQ9K7I8", "name": "Platform",
+    "description": "Runs the shared platform", "default_role": "manager", "parent": EXAMPLES["reference"],
+}
+EXAMPLES["contact_method"] = {
+    "id": "PTDVERC", "type": "sms_contact_method", "summary": "Mobile",
+    "self": "https://api.pagerduty.com/users/PXPGF42/contact_methods/PTDVERC", "label": "Mobile",
+    "address": "4155550100", "country_code": 1, "send_short_email": False, "enabled": True,
+    "blacklisted": False, "device_type": "ios",
+}
+EXAMPLES["notification_rule"] = {
+    "id": "P8GRWKK", "type": "assignment_notification_rule", "summary": "0 minutes: channel PTDVERC",
+    "self": "https://api.pagerduty.com/users/PXPGF42/notification_rules/P8GRWKK", "start_delay_in_minutes": 0,
+    "urgency": "high", "contact_method": EXAMPLES["contact_method"], "created_at": "2024-03-01T09:00:00Z",
+}
+EXAMPLES["team_member"] = {"user": EXAMPLES["user"], "role": "responder"}
+EXAMPLES["team_role"] = {"id": "PQ9K7I8", "name": "Platform", "role": "manager"}
+EXAMPLES["access_review_user"] = {
+    "id": "PXPGF42", "name": "Ada Admin", "email": "ada.admin@example.com", "role": "admin",
+    "role_title": "Global Admin", "job_title": "SRE Lead", "invitation_sent": False,
+    "teams": [EXAMPLES["team_role"]],
 }
 # the names above that are built-in definitions, listed first in a schema's "definitions"
 BUILTIN = ["credential_secret_key", "password"]

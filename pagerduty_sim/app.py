@@ -22,6 +22,7 @@ from .faults import Fault, Faults
 from .incidents import ALERTS, INCIDENTS, LOG_ENTRIES
 from .maintenance import MAINTENANCE_WINDOWS
 from .overrides import OVERRIDES
+from .people import CONTACT_METHODS, NOTIFICATION_RULES
 from .policies import ESCALATION_POLICIES
 from .ratelimit import EventsLimiter, RateLimiter
 from .resources import PRIORITIES, TEAMS, USERS
@@ -34,6 +35,8 @@ from .wire import Request, Response, Router
 
 RESOURCES = [
     USERS,
+    CONTACT_METHODS,
+    NOTIFICATION_RULES,
     TEAMS,
     ESCALATION_POLICIES,
     SCHEDULES,
@@ -150,6 +153,9 @@ class App:
             if fault.status is not None:
                 return self._faulted(fault, self._fault_response(fault))
         if route is None:
+            allowed = self.router.methods(request.path)
+            if allowed:  # a known path, another method: PagerDuty answers 405, not 404
+                return Response.json(405, status_error_body(405), {"Allow": ", ".join(allowed)})
             raise ApiError(404, 2100, "Not Found")
         request.params = params
         if route.kind == "rest":

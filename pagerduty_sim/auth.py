@@ -1,6 +1,8 @@
 """REST authentication, the ``From`` rules and role checks (pagerduty-api.md §2, §3.2, §15.2).
 
-Keys live in ``store.api_keys``: ``{key: {"kind": "account"|"user"|"oauth", "user": id|None}}``.
+Keys live in ``store.api_keys``: ``{key: {"kind": "account"|"user"|"oauth", "user": id|None}}``;
+``"read_only": True`` marks a read-only account key (the "Read-only API Key" box in the web app),
+which may only make GET requests.
 API keys travel as ``Token token=<key>``, OAuth tokens as ``Bearer <token>``; any other form, or
 an unknown credential, gives 401 code 2006.
 """
@@ -24,6 +26,7 @@ class Principal:
     key: str
     kind: str  # account | user | oauth
     user: str | None
+    read_only: bool = False
 
 
 def unauthorized() -> ApiError:
@@ -49,12 +52,22 @@ def authenticate(store: Store, header: str | None) -> Principal:
         raise unauthorized()
     if entry.get("user") is not None and entry["user"] not in store.table("users"):
         raise unauthorized()
-    return Principal(key=key, kind=entry["kind"], user=entry.get("user"))
+    return Principal(
+        key=key, kind=entry["kind"], user=entry.get("user"), read_only=bool(entry.get("read_only"))
+    )
 
 
 def check_role(store: Store, principal: Principal, method: str) -> None:
-    """403 for writes by users whose role only reads."""
-    if method == "GET" or principal.user is None:
+    """403 for writes with a read-only key, or by users whose role only reads.
+
+    PagerDuty documents only the status for a read-only key ("methods other than GET will return
+    403"); the body is the code table's 2010 "Access Denied", without a detail we could not verify.
+    """
+    if method == "GET":
+        return
+    if principal.read_only:
+        raise ApiError(403, 2010, "Access Denied")
+    if principal.user is None:
         return
     role = store.table("users")[principal.user]["role"]
     if role in READ_ONLY_ROLES:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from . import people
 from .errors import ApiError, invalid, missing_ability
 from .store import Field, Resource, Store
 
@@ -53,11 +54,25 @@ def _validate_user(store: Store, values: dict[str, Any], existing: dict[str, Any
             raise invalid("Email has already been taken")
     if values.get("role") in READ_ONLY_ROLES and "read_only_users" not in store.settings.abilities:
         raise missing_ability("read_only_users")
+    if ctx is not None:  # a request (the seed makes the owner directly)
+        _check_owner_role(values.get("role"), existing)
     if existing is not None and email is not None:
         store.index("user_email").pop(existing["email"].lower(), None)
         store.index("user_email")[email.lower()] = existing["id"]
+        people.follow_email(store, existing, email)
     if existing is None:
         values["created_at"] = store.now()
+
+
+def _check_owner_role(role: str | None, existing: dict[str, Any] | None) -> None:
+    # An account has exactly one owner, and ownership moves only in the web app: the API can
+    # neither make an owner nor change the owner's role. The wording is ours.
+    was_owner = existing is not None and existing["role"] == "owner"
+    if role is None or (role == "owner") == was_owner:
+        return
+    if was_owner:
+        raise invalid("The account owner's role cannot be changed; transfer ownership in the web app first")
+    raise invalid("Role owner cannot be given through the API: transfer ownership in the web app")
 
 
 def _index_user(store: Store, record: dict[str, Any]) -> None:
@@ -66,7 +81,10 @@ def _index_user(store: Store, record: dict[str, Any]) -> None:
 
 def _refuse_user_delete(store: Store, record: dict[str, Any], ctx: Any) -> None:
     # PagerDuty refuses while incidents are assigned, unless the account has the offboarding
-    # feature; the wording is ours (the spec does not document this 400).
+    # feature; the wording is ours (the spec does not document this 400). The owner is never
+    # deleted: ownership has to move to another user first.
+    if record["role"] == "owner":
+        raise invalid("The account owner cannot be deleted; transfer account ownership to another user first")
     for incident in store.table("incidents").values():
         if incident["status"] in OPEN and any(a["assignee"] == record["id"] for a in incident["assignments"]):
             raise invalid("User cannot be deleted as they have open incidents assigned")
@@ -74,6 +92,7 @@ def _refuse_user_delete(store: Store, record: dict[str, Any], ctx: Any) -> None:
 
 def _forget_user(store: Store, record: dict[str, Any]) -> None:
     store.index("user_email").pop(record["email"].lower(), None)
+    people.forget_user(store, record["id"])
     for team in store.table("teams").values():
         team["members"] = [m for m in team["members"] if m["user"] != record["id"]]
     for key in [k for k, v in store.api_keys.items() if v.get("user") == record["id"]]:
@@ -94,6 +113,8 @@ def _render_user(
 USERS = Resource(
     plural="users",
     singular="user",
+    # POST /users is people.create_user: a new user also gets its default contact method and rules.
+    endpoints=frozenset({"list", "get", "update", "delete"}),
     fields=(
         Field("name", required=True, max_len=100),
         Field("email", required=True, min_len=6, max_len=100),
@@ -104,8 +125,8 @@ USERS = Resource(
         Field("job_title", default="", max_len=100, nullable=False),
         Field("invitation_sent", "bool", default=False, writable=False),
         Field("created_via_sso", "bool", default=False, writable=False),
-        Field("contact_methods", "list", default=list, writable=False),
-        Field("notification_rules", "list", default=list, writable=False),
+        Field("contact_methods", "refs", target="contact_methods", default=list, writable=False),
+        Field("notification_rules", "refs", target="notification_rules", default=list, writable=False),
     ),
     query_fields=("name", "email"),
     filters={
@@ -117,8 +138,8 @@ USERS = Resource(
         )
     },
     includes={
-        "contact_methods": None,
-        "notification_rules": None,
+        "contact_methods": "contact_methods",
+        "notification_rules": "notification_rules",
         "teams": "teams",
         "subdomains": None,
         "calendar_urls": None,
@@ -150,11 +171,33 @@ def _team_in_use(store: Store, record: dict[str, Any], ctx: Any) -> None:
             "Team has existing associations",
             ["Team has existing associations with escalation policies, services, schedules or teams"],
         )
+    _reassign_incidents(store, record, ctx)
+
+
+def _reassign_incidents(store: Store, record: dict[str, Any], ctx: Any) -> None:
+    """Move the team's open incidents to ``reassignment_team``, or make them account-level.
+
+    PagerDuty does this asynchronously after the 204; here it is done before it. A bad
+    ``reassignment_team`` only matters when there are incidents to move (codes 6002, 6003).
+    """
+    tid = record["id"]
+    incidents = [i for i in store.table("incidents").values() if i["status"] in OPEN and tid in i["teams"]]
+    target = ctx.query.one("reassignment_team") if ctx is not None else None
+    if incidents and target == tid:
+        raise ApiError(400, 6002, "Team has Incidents but Reassignment Team is not valid")
+    if incidents and target and target not in store.table("teams"):
+        raise ApiError(400, 6003, "Team has Incidents but Reassignment Team is not found")
+    for incident in incidents:
+        teams = [t for t in incident["teams"] if t != tid]
+        incident["teams"] = teams + [target] if target and target not in teams else teams
 
 
 def _validate_team(store: Store, values: dict[str, Any], existing: dict[str, Any] | None, ctx: Any) -> None:
     if "teams" not in store.settings.abilities:
         raise missing_ability("teams")
+    name = (values.get("name") or "").strip().lower()
+    if name and any(t["name"].lower() == name and t is not existing for t in store.table("teams").values()):
+        raise invalid("Name has already been taken")
     if existing is None:
         values["members"] = []
 

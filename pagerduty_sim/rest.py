@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import incident_routes, oncalls, overrides, schedule_routes, services
+from . import incident_routes, oncalls, overrides, people, schedule_routes, services
 from .errors import ApiError, invalid, not_found
 from .store import Resource
 from .wire import Request, Response, Router
 
-# Operations where the spec requires ``From`` (pagerduty-api.md §3.2) that are served here.
-FROM_REQUIRED = {("POST", "/users")}
+# Operations where the spec requires ``From`` (pagerduty-api.md §3.2) that are served here
+# (POST /users is served by people.create_user).
+FROM_REQUIRED: set[tuple[str, str]] = set()
 
 
 def _wrapped(request: Request, key: str) -> Any:
@@ -201,5 +202,6 @@ def register(router: Router, resources: list[Resource]) -> None:
     schedule_routes.register(router)
     overrides.register(router)
     services.register(router)
+    people.register(router)
     incident_routes.register(router)
     oncalls.register(router)

@@ -12,6 +12,7 @@ from typing import Any
 from .clock import iso
 from .extensions import seed_schemas
 from .incident_seed import seed_incidents
+from .people_seed import seed_people
 from .services import EVENTS_V1, EVENTS_V2
 from .store import Store
 
@@ -41,6 +42,12 @@ PRIORITIES = (
 
 def load_seed(store: Store, seed: str) -> dict[str, Any]:
     """Fill the (cleared) store; returns ``{account_token, user_token, from_email, routing_keys, ...}``."""
+    credentials = _load(store, seed)
+    seed_people(store, credentials, demo=seed == "demo")
+    return credentials
+
+
+def _load(store: Store, seed: str) -> dict[str, Any]:
     if seed not in SEEDS:
         raise ValueError(f"unknown seed '{seed}'; choose one of: {', '.join(SEEDS)}")
     users = DEMO_USERS if seed == "demo" else DEMO_USERS[:2]

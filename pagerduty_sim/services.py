@@ -245,6 +245,7 @@ INTEGRATIONS = Resource(
     endpoints=frozenset(),
     includes={"services": None, "vendors": None},
     self_path=lambda r: f"/services/{r['service']}/integrations/{r['id']}",
+    html_of=lambda r: f"services/{r['service']}/integrations/{r['id']}",
     validate=_validate_integration,
     render=_render_integration,
     after_create=_register_integration,

@@ -75,6 +75,7 @@ class Resource:
     summary: Hook = staticmethod(lambda record: record.get("name"))
     html_path: str | None = None
     self_path: Hook | None = None  # record -> API path, for nested resources
+    html_of: Hook | None = None  # record -> web path under HTML_BASE, for nested resources
     sort_key: Hook | None = None
     # Hooks: validate(store, values, existing, ctx) may raise ApiError or adjust values;
     # render(store, record, out, includes) adds derived fields; before_delete(store, record, ctx)
@@ -171,7 +172,11 @@ class Store:
             return self.base_url + resource.self_path(record)
         return f"{self.base_url}/{plural}/{record_id}"
 
-    def html_url(self, resource: Resource, record_id: str) -> str | None:
+    def html_url(
+        self, resource: Resource, record_id: str, record: dict[str, Any] | None = None
+    ) -> str | None:
+        if resource.html_of is not None and record is not None:
+            return f"{HTML_BASE}/{resource.html_of(record)}"
         if resource.html_path is None:
             return None
         return f"{HTML_BASE}/{resource.html_path}/{record_id}"
@@ -188,7 +193,7 @@ class Store:
             "type": f"{kind}_reference",
             "summary": resource.summary(record) if record is not None else None,
             "self": self.self_url(plural, record_id, record),
-            "html_url": self.html_url(resource, record_id),
+            "html_url": self.html_url(resource, record_id, record),
         }
 
     def render(self, plural: str, record: dict[str, Any], includes: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -200,7 +205,7 @@ class Store:
             "type": record.get("type", resource.type),
             "summary": resource.summary(record),
             "self": self.self_url(plural, record["id"], record),
-            "html_url": self.html_url(resource, record["id"]),
+            "html_url": self.html_url(resource, record["id"], record),
         }
         for spec in resource.fields:
             if spec.name == "type":

@@ -115,17 +115,36 @@ class Router:
     def match(self, method: str, path: str) -> tuple[Route | None, dict[str, str]]:
         parts = path.strip("/").split("/")
         for route in self._routes.get((method, len(parts)), ()):
-            params = {}
-            for want, got in zip(route.segments, parts, strict=False):
-                if want[0] == "{":
-                    if not got:
-                        break
-                    params[want[1:-1]] = got
-                elif want != got:
-                    break
-            else:
+            params = _params(route, parts)
+            if params is not None:
                 return route, params
         return None, {}
 
+    def methods(self, path: str) -> list[str]:
+        """The methods served on ``path`` (for a 405's ``Allow``); empty for an unknown path."""
+        parts = path.strip("/").split("/")
+        return sorted(
+            {
+                r.method
+                for (_, size), bucket in self._routes.items()
+                if size == len(parts)
+                for r in bucket
+                if r.kind != "control" and _params(r, parts) is not None
+            }
+        )
+
     def routes(self) -> list[Route]:
         return [r for bucket in self._routes.values() for r in bucket]
+
+
+def _params(route: Route, parts: list[str]) -> dict[str, str] | None:
+    """The path parameters when ``parts`` fits ``route``'s pattern, else None."""
+    params = {}
+    for want, got in zip(route.segments, parts, strict=False):
+        if want[0] == "{":
+            if not got:
+                return None
+            params[want[1:-1]] = got
+        elif want != got:
+            return None
+    return params

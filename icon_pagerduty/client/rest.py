@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .errors import BadRequest, InvalidConfig, InvalidInput, MissingFrom, UnexpectedResponse, mask
+from .access import explain_forbidden
+from .errors import BadRequest, Forbidden, InvalidConfig, InvalidInput, MissingFrom, UnexpectedResponse, mask
 from .http import HttpCore, Timeout, TokenAuth, default_user_agent
 from .pagination import CURSOR_PATHS, OFFSET_CEILING, PAGE_SIZE, WINDOWED_PATHS, Fetch, Pager
 from .paths import check_segments, segment
@@ -77,6 +78,7 @@ class RestClient:
         self.from_email = from_email or None
         self.masked_key = mask(api_key)
         self._kind: str | None = None
+        self.me: dict[str, Any] | None = None  # the key's user, once key_kind() found a user key
         self.clock: Callable[[], float] = time.monotonic  # for listings' progress lines
         self._http = HttpCore(
             base_url,
@@ -112,24 +114,31 @@ class RestClient:
         from_email: str | None = None,
         idempotent: bool | None = None,
         raw: bool = False,
+        explain: bool = True,
     ) -> Any:
         """One call; returns the decoded JSON body (``None`` for an empty one) or raises a ``PagerDutyError``.
 
         ``From`` is ``from_email``, else the connection's default, else absent. ``path`` is a path
         or an absolute URL under the base URL (such as a resource's ``self``); a "." or ".."
-        segment is refused. ``raw``: return the 2xx ``requests.Response`` itself.
+        segment is refused. ``raw``: return the 2xx ``requests.Response`` itself. A 403 on a write
+        says, unless ``explain`` is false, when the key is read-only and what key is needed.
         """
         check_segments(path)
         sender = check_email(from_email, "from_email") if from_email else self.from_email
-        return self._http.send(
-            method,
-            path,
-            params=params,
-            json=json,
-            headers={"From": sender} if sender else None,
-            idempotent=idempotent,
-            raw=raw,
-        )
+        try:
+            return self._http.send(
+                method,
+                path,
+                params=params,
+                json=json,
+                headers={"From": sender} if sender else None,
+                idempotent=idempotent,
+                raw=raw,
+            )
+        except Forbidden as error:
+            if not explain or method.upper() == "GET":
+                raise
+            raise explain_forbidden(self, error, method.upper()) from None
 
     def call(self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None,
              from_email: str | None = None) -> Reply:
@@ -227,7 +236,7 @@ class RestClient:
         """Whether the API key is account-level or a user's key (asks ``GET /users/me`` once)."""
         if self._kind is None:
             try:
-                self.request("GET", "/users/me")
+                self.me = (self.request("GET", "/users/me") or {}).get("user")
                 self._kind = "user"
             except BadRequest as error:
                 said = f"{error.message} {error.errors}".lower()

@@ -8,6 +8,7 @@ import math
 from actionkit import Connection as BaseConnection
 from actionkit.errors import InputError
 from icon_pagerduty.client import EVENTS_URL, REST_URL, BadRequest, EventsClient, InvalidConfig, RestClient
+from icon_pagerduty.client.access import key_access
 from icon_pagerduty.client.events import EVENTS_RETRY
 from icon_pagerduty.client.retry import DEFAULT_STEP_TIMEOUT, RetryPolicy
 
@@ -53,12 +54,13 @@ class Connection(BaseConnection[Input]):
         self.default_service_key = params.service_key
 
     def test(self) -> dict:
-        """Prove the key works without writing anything, and say which kind of key it is."""
-        kind = self.rest.key_kind()
-        if kind == "user":
-            return {"success": True, "message": "The API key works; it is a user-level key."}
-        message = "The API key works; it is an account-level key."
-        if not self.rest.from_email:
+        """Prove the key works without changing anything, and say what kind of key it is: account-level
+        or a user's (whose), read-only or full access (see ``icon_pagerduty.client.access``)."""
+        access = key_access(self.rest)
+        message = f"The API key works; it is {access.describe()}."
+        if access.read_only:
+            message += " Actions that change PagerDuty will fail with it; reading actions work."
+        elif access.level == "account" and not self.rest.from_email:
             message += " Writes such as Create User need a requester: set from_email in the connection."
         return {"success": True, "message": message}
 

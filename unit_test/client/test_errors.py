@@ -152,13 +152,35 @@ def test_unauthorized_on_the_eu_host_points_to_the_us_host(session, fake):
 
 
 def test_forbidden_says_role_or_scope(once, fake):
+    # A write refused with 403: the key's user is asked for, and a role that may write keeps the text.
     fake.expect("DELETE", "/users/PXYZ123", status=403, body=ACCESS_DENIED)
+    fake.expect("GET", "/users/me", body={"user": {"id": "PADA001", "name": "Ada", "role": "user"}})
     with pytest.raises(Forbidden) as caught:
         once.delete_user("PXYZ123")
     assert caught.value.assistance == (
         "The API key ****67-x is valid but not allowed to do this: its user's role or the token's scope "
         "forbids it."
     )
+
+
+def test_forbidden_write_with_an_account_key_says_the_key_is_read_only(once, fake):
+    said = "Because this request was made using an account-level access token, we were unable to determine"
+    account_level = {"error": {"code": 2001, "message": said + " the user's identity."}}
+    fake.expect("DELETE", "/users/PXYZ123", status=403, body=ACCESS_DENIED)
+    fake.expect("GET", "/users/me", status=400, body=account_level)
+    with pytest.raises(Forbidden) as caught:
+        once.delete_user("PXYZ123")
+    assert caught.value.assistance.startswith(
+        "The connection's API key is a read-only account-level key: PagerDuty refuses every change made with "
+        "it (this step sent a DELETE). Use a full-access key"
+    )
+
+
+def test_forbidden_read_is_not_explained_further(once, fake):
+    fake.expect("GET", "/users/PXYZ123", status=403, body=ACCESS_DENIED)
+    with pytest.raises(Forbidden) as caught:
+        once.get_user("PXYZ123")
+    assert "its user's role or the token's scope" in caught.value.assistance
 
 
 def test_not_found_gives_no_endpoint_advice(once, fake):

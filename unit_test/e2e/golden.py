@@ -16,6 +16,8 @@ must be there with that value (dicts compared the same way, lists item by item).
 by some of its fields. Placeholders, in any string, are filled just before use:
 
 - ``${CONNECTION}``: the connection to the simulator (an account key, a requester, a routing key);
+  ``${CONNECTION:user_token}``: the same with another of the simulator's keys (``user_token``,
+  ``read_only_token``, ``observer_token``...);
 - ``${users:Uma User}``: the ID of the record of ``users`` whose name, email, title or key is
   ``Uma User`` (``${users:Uma User:email}``: another of its fields), from the demo seed or setup;
 - ``${setup.0.user.id}``: a value of the output of setup step 0.
@@ -123,6 +125,9 @@ class Context:
     def _resolve(self, token: str, state: dict[str, Any]) -> Any:
         if token == "CONNECTION":
             return self.connection
+        if token.startswith("CONNECTION:"):
+            key = self.sim.credentials()[token.split(":", 1)[1]]
+            return {**self.connection, "api_key": {"secretKey": key}}
         if token.startswith("setup."):
             return _walk(self.outputs, token.split(".")[1:], token)
         if ":" in token:

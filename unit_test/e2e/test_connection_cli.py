@@ -8,24 +8,23 @@ def _test_message(connection):
 
 
 def test_account_key_is_recognised_and_nothing_is_written(cli, connection, sim):
+    before = sim.state()
     run = cli(_test_message(connection), "test")
     assert run.exit_code == 0
-    assert run.output == {"success": True, "message": "The API key works; it is an account-level key."}
-    assert {r["method"] for r in sim.requests()} == {"GET"}
-
-
-def test_user_key_is_recognised(cli, connection, creds):
-    connection = {**connection, "api_key": {"secretKey": creds["user_token"]}}
-    run = cli(_test_message(connection), "test")
-    assert run.output == {"success": True, "message": "The API key works; it is a user-level key."}
+    message = "The API key works; it is an account-level key, full access."
+    assert run.output == {"success": True, "message": message}
+    # The read-only probe: a PUT of an empty user to an ID no account has, which changes nothing.
+    assert [(r["method"], r["path"], r["body"]) for r in sim.requests() if r["method"] != "GET"] == [
+        ("PUT", "/users/PKEYCHK", {"user": {}})]
+    assert sim.state()["users"] == before["users"]
 
 
 def test_account_key_without_requester_is_warned_about(cli, connection):
     del connection["from_email"]
     run = cli(_test_message(connection), "test")
     assert run.output["message"] == (
-        "The API key works; it is an account-level key. Writes such as Create User need a requester: "
-        "set from_email in the connection."
+        "The API key works; it is an account-level key, full access. Writes such as Create User need a "
+        "requester: set from_email in the connection."
     )
 
 

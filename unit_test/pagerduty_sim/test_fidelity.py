@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from unit_test.openapi_contract import contract
-from unit_test.pagerduty_sim import fidelity_incidents, fidelity_oncall
+from unit_test.pagerduty_sim import fidelity_incidents, fidelity_oncall, fidelity_people
 from unit_test.pagerduty_sim import fidelity_services as services_scenarios
 
 JSON = {"Content-Type": "application/json"}
@@ -126,9 +126,7 @@ def _put_status(c: Ctx, incident: dict[str, Any], status: str, **extra: Any) -> 
 
 @scenario("GET", "/users", 200)
 def list_users(c):
-    return c.call(
-        "GET", f"/users?query=ad&include[]=contact_methods&team_ids[]={c.teams['Platform']}&total=true", c.api
-    )
+    return c.call("GET", f"/users?query=ad&team_ids[]={c.teams['Platform']}&total=true", c.api)
 
 
 @scenario("GET", "/users/{id}", 200)
@@ -522,6 +520,7 @@ def v1_invalid(c):
 fidelity_incidents.add(scenario)
 services_scenarios.add(scenario)
 fidelity_oncall.add(scenario)
+fidelity_people.add(scenario)
 
 
 @pytest.fixture(scope="module")
