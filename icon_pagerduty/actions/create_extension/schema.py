@@ -27,13 +27,13 @@ class Input(Model):
             },
             "extension_schema": {
                 "type": "string", "title": "Extension Schema",
-                "description": "The kind of extension, by label or ID (List Extension Schemas gives them)",
+                "description": "The kind of extension, by its label such as Generic V2 Webhook (List "
+                    "Extension Schemas gives them)",
                 "order": 2, "x-resolve": "extension_schema",
             },
             "name": {"type": "string", "title": "Name", "description": "Name of the extension", "order": 1},
             "services": {
-                "type": "array", "title": "Services",
-                "description": "The services the extension acts for, each a name or ID",
+                "type": "array", "title": "Services", "description": "The services the extension acts for",
                 "items": {"type": "string"}, "order": 4, "x-resolve": "service",
             },
         },

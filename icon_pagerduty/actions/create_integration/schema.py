@@ -22,8 +22,9 @@ class Input(Model):
         "properties": {
             "integration_email": {
                 "type": "string", "title": "Integration Email",
-                "description": "For type email, the address at the account's subdomain that opens "
-                    "incidents, such as checkout-alerts@example.pagerduty.com",
+                "description": "Only for type email, and needed there; the address at the account's "
+                    "subdomain that opens incidents, such as "
+                    "checkout-alerts@example.pagerduty.com",
                 "order": 4,
             },
             "name": {
@@ -32,7 +33,7 @@ class Input(Model):
                 "order": 3,
             },
             "service": {
-                "type": "string", "title": "Service", "description": "Name or ID of the service", "order": 1,
+                "type": "string", "title": "Service", "description": "The service", "order": 1,
                 "x-resolve": "service",
             },
             "type": {
@@ -44,10 +45,7 @@ class Input(Model):
         },
         "required": ["service"], "definitions": {},
     }
-    EXAMPLE = {
-        "service": "Checkout API", "type": "events_api_v2", "name": "Deploy pipeline",
-        "integration_email": "checkout-alerts@example.pagerduty.com",
-    }
+    EXAMPLE = {"service": "Checkout API", "type": "events_api_v2", "name": "Deploy pipeline"}
 
     service: str
     type: str | None

@@ -31,7 +31,8 @@ class Input(Model):
             },
             "end": {
                 "type": "string", "format": "date-time", "displayType": "date", "title": "End",
-                "description": "When the window ends (ISO 8601), after start; give end or duration",
+                "description": "When the window ends (ISO 8601, such as 2024-05-01T21:00:00Z), after start; "
+                    "give end or duration",
                 "order": 3,
             },
             "from_email": {
@@ -41,8 +42,7 @@ class Input(Model):
                 "order": 6,
             },
             "services": {
-                "type": "array", "title": "Services",
-                "description": "The services to put into maintenance, each a name or ID",
+                "type": "array", "title": "Services", "description": "The services to put into maintenance",
                 "items": {"type": "string"}, "order": 1, "x-resolve": "service",
             },
             "start": {
@@ -55,8 +55,8 @@ class Input(Model):
         "required": ["services"], "definitions": {},
     }
     EXAMPLE = {
-        "services": ["Checkout API"], "start": "2024-05-01T20:00:00Z", "end": "2024-05-01T21:00:00Z",
-        "duration": 60, "description": "Deploy of release 42", "from_email": "oncall-bot@example.com",
+        "services": ["Checkout API"], "start": "2024-05-01T20:00:00Z", "duration": 60,
+        "description": "Deploy of release 42", "from_email": "oncall-bot@example.com",
     }
 
     services: list[str]

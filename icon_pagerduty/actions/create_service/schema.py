@@ -39,8 +39,7 @@ class Input(Model):
             },
             "escalation_policy": {
                 "type": "string", "title": "Escalation Policy",
-                "description": "Name or ID of the escalation policy that is notified of the service's "
-                    "incidents",
+                "description": "The escalation policy that is notified of the service's incidents",
                 "order": 3, "x-resolve": "escalation_policy",
             },
             "name": {

@@ -14,8 +14,8 @@ class Input(Model):
         "type": "object", "title": "Variables",
         "properties": {
             "id": {
-                "type": "string", "title": "ID", "description": "Name or ID of the extension to delete",
-                "order": 1, "x-resolve": "extension",
+                "type": "string", "title": "ID", "description": "The extension to delete", "order": 1,
+                "x-resolve": "extension",
             },
         },
         "required": ["id"], "definitions": {},

@@ -14,8 +14,8 @@ class Input(Model):
         "type": "object", "title": "Variables",
         "properties": {
             "id": {
-                "type": "string", "title": "ID", "description": "Name or ID of the service to delete",
-                "order": 1, "x-resolve": "service",
+                "type": "string", "title": "ID", "description": "The service to delete", "order": 1,
+                "x-resolve": "service",
             },
         },
         "required": ["id"], "definitions": {},

@@ -21,7 +21,7 @@ class Input(Model):
                 "description": "ID or name of the integration on that service", "order": 2,
             },
             "service": {
-                "type": "string", "title": "Service", "description": "Name or ID of the service", "order": 1,
+                "type": "string", "title": "Service", "description": "The service", "order": 1,
                 "x-resolve": "service",
             },
         },

@@ -17,7 +17,7 @@ class Input(Model):
         "type": "object", "title": "Variables",
         "properties": {
             "id": {
-                "type": "string", "title": "ID", "description": "Name or ID of the service", "order": 1,
+                "type": "string", "title": "ID", "description": "The service", "order": 1,
                 "x-resolve": "service",
             },
             "include": {

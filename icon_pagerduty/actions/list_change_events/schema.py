@@ -25,8 +25,7 @@ class Input(Model):
                 "items": {"type": "string"}, "order": 5,
             },
             "services": {
-                "type": "array", "title": "Services",
-                "description": "Only change events of these services, each a name or ID",
+                "type": "array", "title": "Services", "description": "Only change events of these services",
                 "items": {"type": "string"}, "order": 3, "x-resolve": "service",
             },
             "since": {
@@ -35,8 +34,8 @@ class Input(Model):
             },
             "teams": {
                 "type": "array", "title": "Teams",
-                "description": "Only change events of services of these teams, each a name or ID",
-                "items": {"type": "string"}, "order": 4, "x-resolve": "team",
+                "description": "Only change events of services of these teams", "items": {"type": "string"},
+                "order": 4, "x-resolve": "team",
             },
             "until": {
                 "type": "string", "format": "date-time", "displayType": "date", "title": "Until",

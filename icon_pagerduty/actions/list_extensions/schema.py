@@ -18,17 +18,16 @@ class Input(Model):
         "properties": {
             "extension_schema": {
                 "type": "string", "title": "Extension Schema",
-                "description": "Only extensions of this kind, by label or ID", "order": 3,
-                "x-resolve": "extension_schema",
+                "description": "Only extensions of this kind, by its label (such as Generic V2 Webhook)",
+                "order": 3, "x-resolve": "extension_schema",
             },
             "query": {
                 "type": "string", "title": "Query",
                 "description": "Only extensions whose name contains this text, ignoring case", "order": 2,
             },
             "service": {
-                "type": "string", "title": "Service",
-                "description": "Only extensions of this service, by name or ID", "order": 1,
-                "x-resolve": "service",
+                "type": "string", "title": "Service", "description": "Only extensions of this service",
+                "order": 1, "x-resolve": "service",
             },
         },
         "definitions": {},

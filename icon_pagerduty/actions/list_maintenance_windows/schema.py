@@ -29,13 +29,11 @@ class Input(Model):
                 "description": "Only windows whose description contains this text, ignoring case", "order": 4,
             },
             "services": {
-                "type": "array", "title": "Services",
-                "description": "Only windows of these services, each a name or ID",
+                "type": "array", "title": "Services", "description": "Only windows of these services",
                 "items": {"type": "string"}, "order": 1, "x-resolve": "service",
             },
             "teams": {
-                "type": "array", "title": "Teams",
-                "description": "Only windows of services of these teams, each a name or ID",
+                "type": "array", "title": "Teams", "description": "Only windows of services of these teams",
                 "items": {"type": "string"}, "order": 2, "x-resolve": "team",
             },
         },

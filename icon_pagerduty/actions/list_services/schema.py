@@ -27,8 +27,7 @@ class Input(Model):
                 "description": "Only services whose name contains this text, ignoring case", "order": 1,
             },
             "teams": {
-                "type": "array", "title": "Teams",
-                "description": "Only services of these teams, each a team name or ID",
+                "type": "array", "title": "Teams", "description": "Only services of these teams",
                 "items": {"type": "string"}, "order": 2, "x-resolve": "team",
             },
         },

@@ -24,7 +24,7 @@ class Input(Model):
                 "type": "string", "title": "Endpoint URL", "description": "New endpoint URL", "order": 3,
             },
             "id": {
-                "type": "string", "title": "ID", "description": "Name or ID of the extension", "order": 1,
+                "type": "string", "title": "ID", "description": "The extension", "order": 1,
                 "x-resolve": "extension",
             },
             "name": {
@@ -32,8 +32,8 @@ class Input(Model):
             },
             "services": {
                 "type": "array", "title": "Services",
-                "description": "The services the extension acts for from now on, each a name or ID",
-                "items": {"type": "string"}, "order": 4, "x-resolve": "service",
+                "description": "The services the extension acts for from now on", "items": {"type": "string"},
+                "order": 4, "x-resolve": "service",
             },
         },
         "required": ["id"], "definitions": {},

@@ -24,7 +24,7 @@ class Input(Model):
                 "type": "string", "title": "Name", "description": "New name of the integration", "order": 3,
             },
             "service": {
-                "type": "string", "title": "Service", "description": "Name or ID of the service", "order": 1,
+                "type": "string", "title": "Service", "description": "The service", "order": 1,
                 "x-resolve": "service",
             },
         },

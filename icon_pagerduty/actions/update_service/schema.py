@@ -41,13 +41,12 @@ class Input(Model):
                 "order": 3,
             },
             "escalation_policy": {
-                "type": "string", "title": "Escalation Policy",
-                "description": "Name or ID of the new escalation policy", "order": 4,
-                "x-resolve": "escalation_policy",
+                "type": "string", "title": "Escalation Policy", "description": "The new escalation policy",
+                "order": 4, "x-resolve": "escalation_policy",
             },
             "id": {
-                "type": "string", "title": "ID", "description": "Name or ID of the service to change",
-                "order": 1, "x-resolve": "service",
+                "type": "string", "title": "ID", "description": "The service to change", "order": 1,
+                "x-resolve": "service",
             },
             "name": {
                 "type": "string", "title": "Name",
