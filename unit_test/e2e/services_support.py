@@ -46,9 +46,13 @@ class Step:
         return self.body["exception"]["assistance"]
 
 
-@pytest.fixture
-def act(monkeypatch, connection, secrets):
-    def run(action: str, inp: dict[str, Any], conn: dict[str, Any] | None = None, debug: bool = False) -> Step:
+@pytest.fixture(name="act")
+def act_fixture(monkeypatch, connection, secrets):
+    """The fixture ``act``; its function has another name, so a test module imports it without
+    shadowing the test functions' parameter."""
+
+    def run(action: str, inp: dict[str, Any], conn: dict[str, Any] | None = None,
+            debug: bool = False) -> Step:
         message = {"type": "action_start", "version": "v1",
                    "body": {"action": action, "meta": {}, "connection": conn or connection, "input": inp}}
         stdin = io.TextIOWrapper(io.BytesIO(json.dumps(message).encode("utf-8")), encoding="utf-8")

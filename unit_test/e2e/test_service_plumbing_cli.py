@@ -4,7 +4,7 @@ simulator: names resolved, bad inputs refused naming the input, PagerDuty's refu
 from __future__ import annotations
 
 from unit_test.e2e.conftest import incidents
-from unit_test.e2e.services_support import act, writes  # noqa: F401  (act is a fixture)
+from unit_test.e2e.services_support import act_fixture, writes  # noqa: F401  (the fixture act)
 
 FEED = {"name": "Incident feed", "extension_schema": "Generic V2 Webhook",
         "endpoint_url": "https://hooks.example.com/pd", "services": ["Checkout API"]}
@@ -23,7 +23,8 @@ def test_an_unknown_extension_schema_label_is_refused_naming_the_input(act, sim)
 def test_an_extension_schema_id_pagerduty_does_not_know_is_explained(act):
     step = act("create_extension", {**FEED, "extension_schema": "PNOPE12"})
     assert "Extension schema PNOPE12 not found" in step.cause
-    assert step.assistance.startswith("The input `extension_schema` must name one of PagerDuty's extension schemas")
+    assert step.assistance.startswith(
+        "The input `extension_schema` must name one of PagerDuty's extension schemas")
 
 
 def test_a_webhook_without_endpoint_is_explained(act):
@@ -120,7 +121,8 @@ def test_change_events_list_newest_first_without_routing_keys(act, sim, service_
 def test_local_times_are_sent_in_utc(act, sim):
     act("list_change_events", {"since": "2024-05-01T00:00:00+02:00", "until": "2024-05-02"})
     (get,) = [r for r in sim.requests() if r["path"] == "/change_events"]
-    assert (get["query"]["since"], get["query"]["until"]) == (["2024-04-30T22:00:00Z"], ["2024-05-02T00:00:00Z"])
+    assert get["query"]["since"] == ["2024-04-30T22:00:00Z"]
+    assert get["query"]["until"] == ["2024-05-02T00:00:00Z"]
 
 
 def test_an_empty_period_is_refused_naming_until(act, sim):
@@ -130,7 +132,8 @@ def test_an_empty_period_is_refused_naming_until(act, sim):
 
 
 def test_no_routing_key_anywhere_names_the_input(act, connection, sim):
-    step = act("send_change_event", {"summary": "deploy"}, {k: v for k, v in connection.items() if k != "service_key"})
+    without_default = {k: v for k, v in connection.items() if k != "service_key"}
+    step = act("send_change_event", {"summary": "deploy"}, without_default)
     assert step.cause.startswith("No routing key: the input `routing_key` is empty")
     assert sim.requests() == []
 
@@ -148,6 +151,7 @@ def test_an_unknown_routing_key_is_explained(act, sim):
 
 
 def test_a_link_without_href_names_its_position(act, sim):
-    step = act("send_change_event", {"summary": "deploy", "links": [{"href": "https://x.example.com"}, {"text": "x"}]})
+    links = [{"href": "https://x.example.com"}, {"text": "x"}]
+    step = act("send_change_event", {"summary": "deploy", "links": links})
     assert step.cause.startswith("The link links[1] has no href")
     assert sim.requests() == []

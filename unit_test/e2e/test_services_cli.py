@@ -5,7 +5,7 @@ once and is output but never logged."""
 from __future__ import annotations
 
 from unit_test.e2e.conftest import incidents
-from unit_test.e2e.services_support import act, writes  # noqa: F401  (act is a fixture)
+from unit_test.e2e.services_support import act_fixture, writes  # noqa: F401  (the fixture act)
 
 INVENTORY = {"name": "Inventory API", "escalation_policy": "Platform Escalation"}
 
@@ -19,8 +19,8 @@ def _services(sim):
 
 def test_an_unknown_escalation_policy_name_is_refused_naming_the_input(act, sim):
     step = act("create_service", {**INVENTORY, "escalation_policy": "Night Shift"})
-    assert step.cause == ("No escalation policy named 'Night Shift' (input `escalation_policy`) is visible to "
-                          "this API key.")
+    assert step.cause == ("No escalation policy named 'Night Shift' (input `escalation_policy`) is "
+                          "visible to this API key.")
     assert writes(sim) == [] and "Inventory API" not in _services(sim)
 
 
@@ -54,11 +54,13 @@ def test_a_service_name_matching_nothing_names_the_input(act):
 
 
 def test_disabling_a_service_drops_its_events_and_enabling_takes_them_again(act, sim):
-    assert act("update_service", {"id": "Checkout API", "status": "disabled"}).output["service"]["status"] == \
-        "disabled"
+    def status(value):
+        return act("update_service", {"id": "Checkout API", "status": value}).output["service"]["status"]
+
+    assert status("disabled") == "disabled"
     act("send_trigger_event", {"description": "dropped", "incident_key": "k1"})
     assert incidents(sim) == []
-    assert act("update_service", {"id": "Checkout API", "status": "active"}).output["service"]["status"] == "active"
+    assert status("active") == "active"
     act("send_trigger_event", {"description": "taken", "incident_key": "k2"})
     assert [i["title"] for i in incidents(sim)] == ["taken"]
 
@@ -116,14 +118,15 @@ def test_an_address_outside_the_subdomain_is_explained(act):
 
 def test_an_integration_name_matching_nothing_lists_the_service_integrations(act, sim):
     step = act("get_integration", {"service": "Checkout API", "id": "Deploy pipeline"})
-    assert step.cause.startswith("The service Checkout API (") and "no integration named 'Deploy pipeline'" in \
-        step.cause
+    assert step.cause.startswith("The service Checkout API (")
+    assert "no integration named 'Deploy pipeline'" in step.cause
     assert "Events API v2" in step.assistance and "Events API v1" in step.assistance
 
 
 def test_renaming_keeps_the_key(act, sim):
     created = act("create_integration", {"service": "Checkout API", "name": "Deploy pipeline"}).output
-    renamed = act("update_integration", {"service": "Checkout API", "id": "deploy PIPELINE", "name": "CI"}).output
+    renamed = act("update_integration",
+                  {"service": "Checkout API", "id": "deploy PIPELINE", "name": "CI"}).output
     assert renamed["integration"]["name"] == "CI"
     assert renamed["integration"]["integration_key"] == created["integration_key"]
 
