@@ -81,19 +81,27 @@ def without_keys(obj: Any) -> Any:
     return obj
 
 
-def moment(text: str) -> datetime:
-    """An ISO 8601 input (already checked by the runtime) as an aware datetime; no offset means UTC."""
-    when = datetime.fromisoformat(text.strip().replace("z", "Z"))
-    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
+def moment(text: str, field: str) -> datetime:
+    """An ISO 8601 input (its form already checked by the runtime) as a UTC datetime; no offset
+    means UTC. ``field`` names the input in the error for a moment outside what a date can hold."""
+    try:
+        when = datetime.fromisoformat(text.strip().replace("z", "Z"))
+        when = when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
+        return when.astimezone(timezone.utc)
+    except (ValueError, OverflowError):
+        raise InputError(
+            f"The input `{field}` ({text}) is not a usable date-time; give one such as 2024-05-01T20:00:00Z.",
+            data={"input": field, "value": text},
+        ) from None
 
 
 def iso_utc(when: datetime) -> str:
     return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def utc(text: str) -> str:
+def utc(text: str, field: str) -> str:
     """An ISO 8601 input in PagerDuty's UTC form, ``2024-05-01T20:00:00Z``."""
-    return iso_utc(moment(text))
+    return iso_utc(moment(text, field))
 
 
 # -- services -------------------------------------------------------------------------------------

@@ -155,3 +155,11 @@ def test_a_link_without_href_names_its_position(act, sim):
     step = act("send_change_event", {"summary": "deploy", "links": links})
     assert step.cause.startswith("The link links[1] has no href")
     assert sim.requests() == []
+
+
+def test_moments_past_what_a_date_holds_name_the_input(act, sim):
+    far = act("create_maintenance_window", {"services": ["Checkout API"], "duration": 10**13})
+    early = act("list_change_events", {"since": "0001-01-01T00:30:00+01:00"})
+    assert far.cause == "The input `duration` (10000000000000 minutes) ends the window past the year 9999."
+    assert early.cause.startswith("The input `since` (0001-01-01T00:30:00+01:00) is not a usable date-time")
+    assert writes(sim) == [] and not any(r["path"] == "/change_events" for r in sim.requests())

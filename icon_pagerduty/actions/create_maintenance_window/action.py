@@ -32,8 +32,15 @@ class CreateMaintenanceWindow(ExplainedRestAction[Input, Output]):
                 "Set end to when the window ends (ISO 8601), or duration to its length in minutes.",
                 data={"input": "end"},
             )
-        start = moment(start_text) if start_text else datetime.now(timezone.utc)
-        end = moment(end_text) if end_text else start + timedelta(minutes=duration)
+        start = moment(start_text, "start") if start_text else datetime.now(timezone.utc)
+        try:
+            end = moment(end_text, "end") if end_text else start + timedelta(minutes=duration)
+        except OverflowError:
+            raise InputError(
+                f"The input `duration` ({duration} minutes) ends the window past the year 9999.",
+                "Give a shorter duration in minutes, or an end.",
+                data={"input": "duration", "value": duration},
+            ) from None
         if end <= start:
             raise InputError(
                 f"The input `end` ({end_text}) is not after the start ({start_text or 'now'}); a maintenance "

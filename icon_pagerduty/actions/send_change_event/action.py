@@ -20,7 +20,8 @@ class SendChangeEvent(Action[Input, Output]):
                 "service's Events API v2 integration (Create Integration gives one).",
                 data={"input": "routing_key"},
             )
-        timestamp = iso_utc(moment(inp.timestamp) if inp.timestamp else datetime.now(timezone.utc))
+        when = moment(inp.timestamp, "timestamp") if inp.timestamp else datetime.now(timezone.utc)
+        timestamp = iso_utc(when)
         events = self.connection.events.named(routing_key="routing_key", summary="summary")
         try:
             answer = events.send_change_event(
