@@ -53,6 +53,12 @@ def test_a_service_name_matching_nothing_names_the_input(act):
     assert step.cause == "No service named 'Checkout' (input `id`) is visible to this API key."
 
 
+def test_a_service_id_pagerduty_does_not_know_names_the_input(act):
+    step = act("get_service", {"id": "PNOPE12"})
+    assert step.cause.startswith("GET /services/PNOPE12: PagerDuty answered 404")
+    assert step.assistance == "No service with id 'PNOPE12' is visible to this API key; check the input `id`."
+
+
 def test_disabling_a_service_drops_its_events_and_enabling_takes_them_again(act, sim):
     def status(value):
         return act("update_service", {"id": "Checkout API", "status": value}).output["service"]["status"]
