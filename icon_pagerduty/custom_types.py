@@ -636,6 +636,317 @@ DEFINITIONS = {
             },
         },
     },
+    "service": {
+        "type": "object", "title": "service",
+        "properties": {
+            "acknowledgement_timeout": {
+                "type": "integer", "title": "Acknowledgement Timeout",
+                "description": "Seconds after which an acknowledged incident triggers again; absent when "
+                    "disabled",
+                "order": 10,
+            },
+            "alert_creation": {
+                "type": "string", "title": "Alert Creation",
+                "description": "Whether events create alerts grouped into incidents "
+                    "(create_alerts_and_incidents) or incidents only",
+                "order": 18,
+            },
+            "alert_grouping_parameters": {
+                "type": "object", "title": "Alert Grouping Parameters",
+                "description": "How alerts are grouped into incidents, as PagerDuty gives it; absent when "
+                    "alerts are not grouped",
+                "order": 19,
+            },
+            "auto_resolve_timeout": {
+                "type": "integer", "title": "Auto Resolve Timeout",
+                "description": "Seconds after which an open incident resolves itself; absent when disabled",
+                "order": 9,
+            },
+            "created_at": {
+                "type": "string", "title": "Created At", "description": "When the service was created",
+                "order": 11,
+            },
+            "description": {
+                "type": "string", "title": "Description", "description": "What the service is", "order": 7,
+            },
+            "escalation_policy": {
+                "$ref": "#/definitions/reference", "title": "Escalation Policy",
+                "description": "Escalation policy of the service", "order": 13,
+            },
+            "html_url": {
+                "type": "string", "title": "HTML URL", "description": "Web URL of the service", "order": 5,
+            },
+            "id": {"type": "string", "title": "ID", "description": "Service ID", "order": 1},
+            "incident_urgency_rule": {
+                "type": "object", "title": "Incident Urgency Rule",
+                "description": "How the urgency of a new incident is chosen, as PagerDuty gives it",
+                "order": 16,
+            },
+            "integrations": {
+                "type": "array", "title": "Integrations",
+                "description": "Integrations of the service (their integration keys are left out; Get "
+                    "Integration shows one)",
+                "items": {"$ref": "#/definitions/reference"}, "order": 15,
+            },
+            "last_incident_timestamp": {
+                "type": "string", "title": "Last Incident Timestamp",
+                "description": "When the service's last incident was opened", "order": 12,
+            },
+            "name": {
+                "type": "string", "title": "Name",
+                "description": "Name of the service, unique in the account", "order": 6,
+            },
+            "self": {"type": "string", "title": "Self", "description": "API URL of the service", "order": 4},
+            "status": {
+                "type": "string", "title": "Status",
+                "description": "Current state of the service (active, warning, critical, maintenance or "
+                    "disabled)",
+                "order": 8,
+            },
+            "summary": {
+                "type": "string", "title": "Summary",
+                "description": "Short human-readable summary of the service", "order": 3,
+            },
+            "support_hours": {
+                "type": "object", "title": "Support Hours",
+                "description": "The service's support hours, for an urgency rule of use_support_hours",
+                "order": 17,
+            },
+            "teams": {
+                "type": "array", "title": "Teams", "description": "Teams of the service",
+                "items": {"$ref": "#/definitions/reference"}, "order": 14,
+            },
+            "type": {
+                "type": "string", "title": "Type", "description": "Object type, always service", "order": 2,
+            },
+        },
+    },
+    "integration": {
+        "type": "object", "title": "integration",
+        "properties": {
+            "created_at": {
+                "type": "string", "title": "Created At", "description": "When the integration was created",
+                "order": 8,
+            },
+            "html_url": {
+                "type": "string", "title": "HTML URL", "description": "Web URL of the integration",
+                "order": 5,
+            },
+            "id": {"type": "string", "title": "ID", "description": "Integration ID", "order": 1},
+            "integration_email": {
+                "type": "string", "title": "Integration Email",
+                "description": "The address of an email integration", "order": 10,
+            },
+            "integration_key": {
+                "type": "string", "title": "Integration Key",
+                "description": "The routing key of an Events integration, to use as the service key of Send "
+                    "Trigger Event; a secret",
+                "order": 9,
+            },
+            "name": {"type": "string", "title": "Name", "description": "Name of the integration", "order": 6},
+            "self": {
+                "type": "string", "title": "Self", "description": "API URL of the integration", "order": 4,
+            },
+            "service": {
+                "$ref": "#/definitions/reference", "title": "Service",
+                "description": "The service the integration sends to", "order": 7,
+            },
+            "summary": {
+                "type": "string", "title": "Summary",
+                "description": "Short human-readable summary of the integration", "order": 3,
+            },
+            "type": {
+                "type": "string", "title": "Type",
+                "description": "Kind of integration, such as events_api_v2_inbound_integration", "order": 2,
+            },
+            "vendor": {
+                "$ref": "#/definitions/reference", "title": "Vendor",
+                "description": "The vendor of a vendor-specific integration", "order": 11,
+            },
+        },
+    },
+    "extension_schema": {
+        "type": "object", "title": "extension_schema",
+        "properties": {
+            "description": {
+                "type": "string", "title": "Description",
+                "description": "What an extension of this kind does", "order": 8,
+            },
+            "guide_url": {
+                "type": "string", "title": "Guide URL", "description": "URL of the schema's guide",
+                "order": 12,
+            },
+            "html_url": {
+                "type": "string", "title": "HTML URL", "description": "Web URL of the schema", "order": 5,
+            },
+            "icon_url": {
+                "type": "string", "title": "Icon URL", "description": "URL of the schema's small icon",
+                "order": 10,
+            },
+            "id": {"type": "string", "title": "ID", "description": "Extension schema ID", "order": 1},
+            "key": {
+                "type": "string", "title": "Key", "description": "Machine name of the schema", "order": 7,
+            },
+            "label": {
+                "type": "string", "title": "Label",
+                "description": "Name of the kind of extension; Create Extension accepts it as "
+                    "extension_schema",
+                "order": 6,
+            },
+            "logo_url": {
+                "type": "string", "title": "Logo URL", "description": "URL of the schema's logo", "order": 11,
+            },
+            "self": {"type": "string", "title": "Self", "description": "API URL of the schema", "order": 4},
+            "send_types": {
+                "type": "array", "title": "Send Types",
+                "description": "The incident changes an extension of this kind is told about",
+                "items": {"type": "string"}, "order": 9,
+            },
+            "summary": {
+                "type": "string", "title": "Summary",
+                "description": "Short human-readable summary of the schema", "order": 3,
+            },
+            "type": {
+                "type": "string", "title": "Type", "description": "Object type, always extension_schema",
+                "order": 2,
+            },
+        },
+    },
+    "extension": {
+        "type": "object", "title": "extension",
+        "properties": {
+            "config": {
+                "type": "object", "title": "Config",
+                "description": "Settings of the extension, as its schema defines them", "order": 10,
+            },
+            "endpoint_url": {
+                "type": "string", "title": "Endpoint URL",
+                "description": "Where the extension sends its messages", "order": 7,
+            },
+            "extension_objects": {
+                "type": "array", "title": "Extension Objects",
+                "description": "The services the extension acts for",
+                "items": {"$ref": "#/definitions/reference"}, "order": 9,
+            },
+            "extension_schema": {
+                "$ref": "#/definitions/reference", "title": "Extension Schema",
+                "description": "The kind of extension", "order": 8,
+            },
+            "html_url": {
+                "type": "string", "title": "HTML URL", "description": "Web URL of the extension", "order": 5,
+            },
+            "id": {"type": "string", "title": "ID", "description": "Extension ID", "order": 1},
+            "name": {"type": "string", "title": "Name", "description": "Name of the extension", "order": 6},
+            "self": {
+                "type": "string", "title": "Self", "description": "API URL of the extension", "order": 4,
+            },
+            "summary": {
+                "type": "string", "title": "Summary",
+                "description": "Short human-readable summary of the extension", "order": 3,
+            },
+            "temporarily_disabled": {
+                "type": "boolean", "title": "Temporarily Disabled",
+                "description": "Whether PagerDuty has paused the extension after delivery failures",
+                "order": 11,
+            },
+            "type": {
+                "type": "string", "title": "Type", "description": "Object type, always extension", "order": 2,
+            },
+        },
+    },
+    "maintenance_window": {
+        "type": "object", "title": "maintenance_window",
+        "properties": {
+            "created_by": {
+                "$ref": "#/definitions/reference", "title": "Created By",
+                "description": "The user who created the window", "order": 12,
+            },
+            "description": {
+                "type": "string", "title": "Description",
+                "description": "Why the services are in maintenance", "order": 9,
+            },
+            "end_time": {
+                "type": "string", "title": "End Time", "description": "When the window ends", "order": 8,
+            },
+            "html_url": {
+                "type": "string", "title": "HTML URL", "description": "Web URL of the window", "order": 5,
+            },
+            "id": {"type": "string", "title": "ID", "description": "Maintenance window ID", "order": 1},
+            "self": {"type": "string", "title": "Self", "description": "API URL of the window", "order": 4},
+            "sequence_number": {
+                "type": "integer", "title": "Sequence Number",
+                "description": "Number of the window in the account", "order": 6,
+            },
+            "services": {
+                "type": "array", "title": "Services",
+                "description": "The services in maintenance during the window",
+                "items": {"$ref": "#/definitions/reference"}, "order": 10,
+            },
+            "start_time": {
+                "type": "string", "title": "Start Time", "description": "When the window starts", "order": 7,
+            },
+            "summary": {
+                "type": "string", "title": "Summary",
+                "description": "Short human-readable summary of the window", "order": 3,
+            },
+            "teams": {
+                "type": "array", "title": "Teams", "description": "The teams of those services",
+                "items": {"$ref": "#/definitions/reference"}, "order": 11,
+            },
+            "type": {
+                "type": "string", "title": "Type", "description": "Object type, always maintenance_window",
+                "order": 2,
+            },
+        },
+    },
+    "change_event": {
+        "type": "object", "title": "change_event",
+        "properties": {
+            "custom_details": {
+                "type": "object", "title": "Custom Details", "description": "Details of the change",
+                "order": 10,
+            },
+            "html_url": {
+                "type": "string", "title": "HTML URL", "description": "Web URL of the change event",
+                "order": 5,
+            },
+            "id": {"type": "string", "title": "ID", "description": "Change event ID", "order": 1},
+            "images": {
+                "type": "array", "title": "Images",
+                "description": "Images attached to the change event, each with src, href and alt",
+                "items": {"type": "object"}, "order": 12,
+            },
+            "integration": {
+                "$ref": "#/definitions/reference", "title": "Integration",
+                "description": "The integration the change event came through (its routing key is left out)",
+                "order": 9,
+            },
+            "links": {
+                "type": "array", "title": "Links",
+                "description": "Links attached to the change event, each with href and text",
+                "items": {"type": "object"}, "order": 11,
+            },
+            "self": {
+                "type": "string", "title": "Self", "description": "API URL of the change event", "order": 4,
+            },
+            "services": {
+                "type": "array", "title": "Services",
+                "description": "The services the change event was sent to",
+                "items": {"$ref": "#/definitions/reference"}, "order": 8,
+            },
+            "source": {
+                "type": "string", "title": "Source", "description": "Where the change happened", "order": 7,
+            },
+            "summary": {"type": "string", "title": "Summary", "description": "What changed", "order": 3},
+            "timestamp": {
+                "type": "string", "title": "Timestamp", "description": "When the change happened", "order": 6,
+            },
+            "type": {
+                "type": "string", "title": "Type", "description": "Object type, always change_event",
+                "order": 2,
+            },
+        },
+    },
 }
 # custom type -> the types its fields use, in order of first use (fields walked alphabetically)
 USES = {
@@ -645,6 +956,8 @@ USES = {
     "schedule_layer_input": ["restriction"], "override": ["reference"], "escalation_rule": ["reference"],
     "escalation_policy": ["escalation_rule", "reference"], "oncall": ["reference"], "team": ["reference"],
     "notification_rule": ["contact_method"], "team_member": ["user"], "access_review_user": ["team_role"],
+    "service": ["reference"], "integration": ["reference"], "extension": ["reference"],
+    "maintenance_window": ["reference"], "change_event": ["reference"],
 }
 # custom type -> example object, built from the examples of its fields
 EXAMPLES = {}
@@ -749,6 +1062,67 @@ EXAMPLES["access_review_user"] = {
     "id": "PXPGF42", "name": "Ada Admin", "email": "ada.admin@example.com", "role": "admin",
     "role_title": "Global Admin", "job_title": "SRE Lead", "invitation_sent": False,
     "teams": [EXAMPLES["team_role"]],
+}
+EXAMPLES["service"] = {
+    "id": "PIJ90N7", "type": "service", "summary": "Checkout API",
+    "self": "https://api.pagerduty.com/services/PIJ90N7",
+    "html_url": "https://example.pagerduty.com/service-directory/PIJ90N7", "name": "Checkout API",
+    "description": "Takes orders and payments", "status": "active", "auto_resolve_timeout": 14400,
+    "acknowledgement_timeout": 1800, "created_at": "2024-05-01T09:00:00Z",
+    "last_incident_timestamp": "2024-05-20T14:12:00Z", "escalation_policy": EXAMPLES["reference"],
+    "teams": [EXAMPLES["reference"]], "integrations": [EXAMPLES["reference"]],
+    "incident_urgency_rule": {"type": "constant", "urgency": "high"},
+    "support_hours": {
+        "type": "fixed_time_per_day", "time_zone": "Europe/London", "days_of_week": [1, 2, 3, 4, 5],
+        "start_time": "09:00:00", "end_time": "17:00:00",
+    },
+    "alert_creation": "create_alerts_and_incidents",
+    "alert_grouping_parameters": {"type": "time", "config": {"timeout": 10}},
+}
+EXAMPLES["integration"] = {
+    "id": "PE1U9CH", "type": "events_api_v2_inbound_integration", "summary": "Deploy pipeline",
+    "self": "https://api.pagerduty.com/services/PIJ90N7/integrations/PE1U9CH",
+    "html_url": "https://example.pagerduty.com/services/PIJ90N7/integrations/PE1U9CH",
+    "name": "Deploy pipeline", "service": EXAMPLES["reference"], "created_at": "2024-05-01T09:00:00Z",
+    "integration_key": "9f2c1e0b7a4d4c3e8b6a5d4c3b2a1f0e",
+    "integration_email": "checkout-alerts@example.pagerduty.com", "vendor": EXAMPLES["reference"],
+}
+EXAMPLES["extension_schema"] = {
+    "id": "P8X2W9Q", "type": "extension_schema", "summary": "Generic V2 Webhook",
+    "self": "https://api.pagerduty.com/extension_schemas/P8X2W9Q",
+    "html_url": "https://example.pagerduty.com/extension_schemas/P8X2W9Q", "label": "Generic V2 Webhook",
+    "key": "generic_v2_webhook",
+    "description": "Sends a v2 webhook message to your endpoint when an incident changes",
+    "send_types": ["trigger", "acknowledge", "resolve"],
+    "icon_url": "https://assets.pagerduty.com/extensions/generic_v2_webhook/icon.png",
+    "logo_url": "https://assets.pagerduty.com/extensions/generic_v2_webhook/logo.png",
+    "guide_url": "https://support.pagerduty.com/docs/webhooks",
+}
+EXAMPLES["extension"] = {
+    "id": "PJ0W3M4", "type": "extension", "summary": "Deploy notifier",
+    "self": "https://api.pagerduty.com/extensions/PJ0W3M4",
+    "html_url": "https://example.pagerduty.com/extensions/PJ0W3M4", "name": "Deploy notifier",
+    "endpoint_url": "https://hooks.example.com/pagerduty", "extension_schema": EXAMPLES["reference"],
+    "extension_objects": [EXAMPLES["reference"]],
+    "config": {"notify_types": {"resolve": True, "acknowledge": True, "assignments": False}},
+    "temporarily_disabled": False,
+}
+EXAMPLES["maintenance_window"] = {
+    "id": "PW98YIO", "type": "maintenance_window", "summary": "Deploy of release 42",
+    "self": "https://api.pagerduty.com/maintenance_windows/PW98YIO",
+    "html_url": "https://example.pagerduty.com/service-directory/maintenance-windows/PW98YIO",
+    "sequence_number": 12, "start_time": "2024-05-01T20:00:00Z", "end_time": "2024-05-01T21:00:00Z",
+    "description": "Deploy of release 42", "services": [EXAMPLES["reference"]],
+    "teams": [EXAMPLES["reference"]], "created_by": EXAMPLES["reference"],
+}
+EXAMPLES["change_event"] = {
+    "id": "01BKC4P7R1MJQN0EJKIRU8MC1H", "type": "change_event", "summary": "Deployed checkout-api 2.14.0",
+    "self": "https://api.pagerduty.com/change_events/01BKC4P7R1MJQN0EJKIRU8MC1H",
+    "html_url": "https://example.pagerduty.com/change_events/01BKC4P7R1MJQN0EJKIRU8MC1H",
+    "timestamp": "2024-05-01T20:05:00Z", "source": "deploy-pipeline", "services": [EXAMPLES["reference"]],
+    "integration": EXAMPLES["reference"], "custom_details": {"version": "2.14.0", "commit": "3f9c2e1"},
+    "links": [{"href": "https://ci.example.com/builds/1234", "text": "Build 1234"}],
+    "images": [{"src": "https://ci.example.com/builds/1234/graph.png", "alt": "Build time"}],
 }
 # the names above that are built-in definitions, listed first in a schema's "definitions"
 BUILTIN = ["credential_secret_key", "password"]

@@ -8,6 +8,7 @@ characters.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import uuid
@@ -84,6 +85,13 @@ class EventsClient:
         self._http = HttpCore(base_url, **core_args)
         # Events v1 signals throttling with 403, so its calls retry that like a 429.
         self._http_v1 = HttpCore(base_url, throttle_statuses=(429, 403), **core_args)
+
+    def named(self, **input_names: str) -> EventsClient:
+        """This client (the same connections) with messages naming other inputs, such as
+        ``named(routing_key="routing_key")`` for an action whose input has PagerDuty's name."""
+        twin = copy.copy(self)
+        twin.input_names = {**self.input_names, **input_names}
+        return twin
 
     @property
     def base_url(self) -> str:

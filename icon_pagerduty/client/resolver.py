@@ -55,6 +55,9 @@ KINDS: dict[str, Kind] = {
     "incident_workflow": Kind("/incident_workflows", "incident_workflows"),
     "tag": Kind("/tags", "tags", "label"),
     "vendor": Kind("/vendors", "vendors", query=False),
+    # PagerDuty's catalogue of extension kinds, named by label; the listing takes no query.
+    "extension_schema": Kind("/extension_schemas", "extension_schemas", "label", query=False),
+    "extension": Kind("/extensions", "extensions"),
 }
 
 
