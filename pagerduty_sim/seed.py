@@ -14,6 +14,7 @@ from .extensions import seed_schemas
 from .incident_seed import seed_incidents
 from .services import EVENTS_V1, EVENTS_V2
 from .store import Store
+from .webhooks import seed_demo as seed_webhook_subscriptions
 
 SEEDS = ("demo", "empty")
 DEMO_USERS = (
@@ -154,6 +155,7 @@ def load_seed(store: Store, seed: str) -> dict[str, Any]:
         credentials["events_v1_keys"][service_name] = v1["integration_key"]
     seed_incidents(store)
     _seed_plumbing(store, admin)
+    seed_webhook_subscriptions(store)
     return credentials
 
 

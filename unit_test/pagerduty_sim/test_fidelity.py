@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from unit_test.openapi_contract import contract
-from unit_test.pagerduty_sim import fidelity_incidents
+from unit_test.pagerduty_sim import fidelity_incidents, fidelity_webhooks
 from unit_test.pagerduty_sim import fidelity_services as services_scenarios
 
 JSON = {"Content-Type": "application/json"}
@@ -614,6 +614,7 @@ def v1_invalid(c):
 
 fidelity_incidents.add(scenario)
 services_scenarios.add(scenario)
+fidelity_webhooks.add(scenario)
 
 
 @pytest.fixture(scope="module")
