@@ -227,6 +227,33 @@ def test_failures_are_retried_with_the_same_webhook_id_and_later_webhooks_wait(a
     assert outcomes == ["retry", "retry", "delivered", "delivered"]
 
 
+def test_an_answer_later_than_the_timeout_is_retried(api, sim, services, receiver):
+    sim.settings.webhook_timeout = 0.1
+    subscribe(api, receiver.url, ["incident.triggered"])
+    receiver.slow(0.3)
+    new_incident(api, services["Checkout API"]["id"])
+    assert sim.wait_webhooks(5)
+    attempts = sim.webhook_deliveries()
+    assert [(d["outcome"], d["status"]) for d in attempts] == [("retry", None), ("delivered", 200)]
+    assert attempts[0]["error"].startswith("TimeoutError")
+
+
+def test_priority_changes_and_status_updates_are_in_the_log(api, sim, services):
+    incident = new_incident(api, services["Checkout API"]["id"])
+    p1 = next(p for p in sim.state()["priorities"] if p["name"] == "P1")
+    update(api, incident, priority={"id": p1["id"], "type": "priority_reference"})
+    assert (
+        api.post(f"/incidents/{incident['id']}/status_updates", json={"message": "Degraded"}).status_code
+        == 200
+    )
+    entries = api.get(f"/incidents/{incident['id']}/log_entries").json()["log_entries"]
+    priority, status_update = entries[-2:]
+    assert priority["type"] == "field_value_change_log_entry"
+    assert priority["changeset"] == ["Updated priority to P1"]
+    assert status_update["type"] == "annotate_log_entry"
+    assert status_update["channel"] == {"type": "status_update", "summary": "Degraded"}
+
+
 def test_three_refusals_disable_the_subscription_until_enabled(api, sim, services, receiver):
     created = subscribe(api, receiver.url, ["incident.triggered"])
     receiver.script(410, 410, 410)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -17,12 +18,17 @@ class Receiver:
     def __init__(self) -> None:
         self.received: list[tuple[dict[str, str], bytes]] = []
         self.statuses: deque[int] = deque()
+        self.delays: deque[float] = deque()
         self.lock = threading.Lock()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802  (http.server's naming)
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with receiver.lock:
+                    delay = receiver.delays.popleft() if receiver.delays else 0.0
+                if delay:
+                    time.sleep(delay)  # answer late, as a slow endpoint does
                 with receiver.lock:
                     receiver.received.append(({k.lower(): v for k, v in self.headers.items()}, raw))
                     status = receiver.statuses.popleft() if receiver.statuses else 200
@@ -52,6 +58,11 @@ class Receiver:
     def script(self, *statuses: int) -> None:
         with self.lock:
             self.statuses.extend(statuses)
+
+    def slow(self, *delays: float) -> None:
+        """Answer the next POSTs after these pauses (seconds)."""
+        with self.lock:
+            self.delays.extend(delays)
 
     def events(self) -> list[dict[str, Any]]:
         import json
