@@ -1,7 +1,7 @@
 # The plugin image: argv is the plugin CLI; `http` (port 10001) by default, `run` for one message on stdin.
 FROM python:3.11-slim-bookworm AS build
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py README.md plugin.spec.yaml ./
 COPY actionkit ./actionkit
 COPY icon_pagerduty ./icon_pagerduty
 RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .

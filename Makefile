@@ -41,8 +41,11 @@ generate: $(STAMP)
 sim: $(STAMP)
 	$(PY) -m pagerduty_sim --seed demo --port 8765
 
+# The plugin calls only PagerDuty's hosts unless PLUGIN_ALLOWED_HOSTS lists others: here `make sim`'s.
 http: $(STAMP)
-	ACTIONKIT_BIND=$${ACTIONKIT_BIND:-127.0.0.1} $(PY) bin/icon_pagerduty http --port $(PORT)
+	ACTIONKIT_BIND=$${ACTIONKIT_BIND:-127.0.0.1} \
+	PLUGIN_ALLOWED_HOSTS=$${PLUGIN_ALLOWED_HOSTS-127.0.0.1:8765,localhost:8765} \
+	$(PY) bin/icon_pagerduty http --port $(PORT)
 
 bench: $(STAMP)
 	$(PY) -m bench

@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m actionkit", description="actionkit developer tools")
     commands = parser.add_subparsers(dest="command", required=True)
     gen = commands.add_parser(
-        "generate", help="write the schemas, manifest, stubs and help.md generated from plugin.spec.yaml"
+        "generate", help="write the schemas, shared types, manifest, stubs and help.md of plugin.spec.yaml"
     )
     gen.add_argument("--root", type=Path, default=Path("."), help="the plugin root (default: .)")
     gen.add_argument("--package", help="the plugin's Python package (default: icon_<name> from the spec)")

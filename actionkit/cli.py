@@ -3,7 +3,8 @@
 ``run`` and ``test`` read one message on stdin and write exactly one JSON envelope, ending in a
 newline, on stdout (trigger events before it, one per line); everything logged goes into the
 envelope, and with ``--debug`` also to stderr. Exit codes: 0 ok, 1 the step failed (the error
-envelope is on stdout, a one-line diagnostic on stderr), 2 usage error.
+envelope is on stdout, a one-line diagnostic on stderr), 2 usage error. A traceback never reaches
+stdout: with ``--debug`` it goes to stderr, after its log line.
 
 Each command imports only what it needs: ``info`` and ``sample`` read the generated manifest and
 schemas; ``run`` adds the runtime; only ``http`` loads the server stack. The two forms an
@@ -131,6 +132,10 @@ def _serve(package: str, *, test: bool, debug: bool) -> int:
     except Exception as exc:  # noqa: BLE001  (a broken install still answers with an envelope)
         problem = f"Cannot load the plugin package {package}: {type(exc).__name__}: {exc}"
         result = error_result(InternalError(problem))
+        if debug:  # the traceback goes to stderr only: the envelope never carries one
+            import traceback  # noqa: PLC0415
+
+            traceback.print_exc(file=sys.stderr)
     else:
         sys.stdout = sys.stderr  # a stray print() in plugin code must not corrupt the envelope
         try:

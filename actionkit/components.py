@@ -2,7 +2,9 @@
 
 The runtime creates one fresh Action, Trigger or Task instance per call and sets its
 attributes before calling it; the Connection is connected once and then shared (and cached)
-across calls, so connection code must keep no per-call state.
+across calls, so connection code must keep no per-call state. What one call needs (a cache of
+names already looked up) comes from ``Connection.resolver()``, which the runtime calls once per
+call (``Step.resolver``).
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ import logging
 import os
 from typing import Any, Generic, TypeVar
 
+from actionkit.errors import InternalError, call_plugin
 from actionkit.model import Model
 
 I = TypeVar("I", bound=Model)  # noqa: E741  (the contract's name for the input type)
 O = TypeVar("O", bound=Model)  # noqa: E741
 
-__all__ = ["Connection", "Action", "Trigger", "Task"]
+__all__ = ["Connection", "Action", "Trigger", "Task", "Step", "BASES"]
 
 _NULL_LOGGER = logging.getLogger("actionkit.component")
 
@@ -39,17 +42,41 @@ class Connection(Generic[I]):
     def test(self) -> dict | None:  # the runtime checks whether a subclass overrides this
         raise NotImplementedError
 
+    # Optional: ``def resolver(self) -> obj`` with ``obj.resolve(kind, value, field) -> str``
+    # turns names into IDs for inputs declared with ``resolve: <kind>``; one object per call.
 
-class Action(Generic[I, O]):
-    """A request/response step: ``run(inp)`` returns the output (an ``Output`` or a dict).
 
-    Set before ``run``: ``connection`` (the connected Connection or ``None``), ``logger``
-    (captured into the envelope's log) and ``meta`` (the message's opaque meta).
+class Step:
+    """What every Action, Trigger and Task has, set by the runtime before it runs.
+
+    ``connection`` (the connected Connection or ``None``), ``logger`` (captured into the
+    envelope's log), ``meta`` (the message's opaque meta) and ``resolver``.
     """
 
     connection: Any = None
     logger: logging.Logger = _NULL_LOGGER
     meta: Any = None
+    _resolver: Any = None
+
+    @property
+    def resolver(self) -> Any:
+        """This call's resolver, from ``connection.resolver()`` on first use.
+
+        The runtime resolves the inputs declared with ``resolve`` through it before ``run``, so
+        names ``run`` resolves again come from its per-call cache.
+        """
+        if self._resolver is None:
+            make = getattr(self.connection, "resolver", None)
+            if not callable(make):
+                raise InternalError(
+                    f"{type(self).__name__} resolves names to IDs, but the connection has no resolver()."
+                )
+            self._resolver = call_plugin("The connection's resolver()", make)
+        return self._resolver
+
+
+class Action(Step, Generic[I, O]):
+    """A request/response step: ``run(inp)`` returns the output (an ``Output`` or a dict)."""
 
     def run(self, inp: I) -> O | dict:
         raise NotImplementedError
@@ -58,7 +85,7 @@ class Action(Generic[I, O]):
         raise NotImplementedError
 
 
-class Trigger(Generic[I, O]):
+class Trigger(Step, Generic[I, O]):
     """A long-running poller: ``run(inp)`` loops while ``self.running``, calling ``send(event)``.
 
     ``send`` validates the event against the trigger's output schema and dispatches one
@@ -67,9 +94,6 @@ class Trigger(Generic[I, O]):
     the trigger to stop (the flag file of reference §9.1) or after ``stop()``.
     """
 
-    connection: Any = None
-    logger: logging.Logger = _NULL_LOGGER
-    meta: Any = None
     dispatcher: dict | None = None
     state: dict
     stop_flag_path: str | None = None
@@ -107,18 +131,17 @@ class Trigger(Generic[I, O]):
         raise NotImplementedError
 
 
-class Task(Generic[I, O]):
+class Task(Step, Generic[I, O]):
     """A scheduled, paginated poll. ``run(inp, state, custom_config)`` returns the 5-tuple
     ``(output, state, has_more_pages, status_code, error)`` of reference §9.2, where ``output``
     is a list of events and ``error`` a ``PluginError`` or ``None``.
     """
-
-    connection: Any = None
-    logger: logging.Logger = _NULL_LOGGER
-    meta: Any = None
 
     def run(self, inp: I, state: dict, custom_config: dict) -> tuple:
         raise NotImplementedError
 
     def test(self, inp: I) -> dict:  # the runtime checks whether a subclass overrides this
         raise NotImplementedError
+
+
+BASES = {"action": Action, "trigger": Trigger, "task": Task}

@@ -11,6 +11,7 @@ from typing import Any
 from actionkit.errors import InputError, PluginError
 from actionkit.masking import Masker
 from actionkit.validate import json_type
+from actionkit.values import non_finite_paths
 
 __all__ = ["MESSAGE_TYPES", "Result", "Call", "check", "ok", "failure", "error_result"]
 
@@ -120,7 +121,7 @@ def check(message: Any, call: Call, names: Callable[[str], dict]) -> tuple[dict,
         raise InputError(
             f"Unknown message type {_show(message['type'])}.", f"Send one of {_quote_all(MESSAGE_TYPES)}."
         )
-    call.meta = body.get("meta", {})
+    call.meta = _meta_of(body)
     key = kind_info[0]
     if key is None:
         return body, None, None
@@ -138,9 +139,22 @@ def check(message: Any, call: Call, names: Callable[[str], dict]) -> tuple[dict,
     return body, key, name
 
 
-def ok(call: Call, output: Any, **extra: Any) -> Result:
-    """The success envelope, masked."""
-    output = call.masker.data(output)
+def _meta_of(body: dict) -> Any:
+    """``body.meta``, echoed back as it came: an object, ``null``, or ``{}`` when missing."""
+    meta = body.get("meta", {})
+    if meta is not None and not isinstance(meta, dict):
+        raise InputError(f"body.meta must be a JSON object, got {json_type(meta)}.", ENVELOPE_HELP)
+    odd = non_finite_paths(meta, "body.meta")
+    if odd:
+        raise InputError(f"{', '.join(odd)}: not a JSON number (Infinity, NaN, or too large).",
+                         "Send meta as the orchestrator gave it.")
+    return meta
+
+
+def ok(call: Call, output: Any, *, masked: bool = False, **extra: Any) -> Result:
+    """The success envelope, masked (``masked``: the output is already)."""
+    if not masked:
+        output = call.masker.data(output)
     body = {"log": _log(call), "status": "ok", "meta": _meta(call), "output": output}
     body.update(extra)
     return Result({"body": body, "version": "v1", "type": call.out_type}, call.http_status)

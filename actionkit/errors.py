@@ -21,6 +21,7 @@ The envelope carries ``exception: {cause, assistance, data}``; ``data`` is the e
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 KINDS = ("input", "config", "not_found", "upstream", "transient", "internal")
@@ -118,3 +119,36 @@ class InternalError(PluginError):
     """A defect: the plugin returned output that breaks its own spec, or crashed."""
 
     kind = "internal"
+
+
+class NoTestError(InputError):
+    """Neither the connection nor the component defines a test (HTTP 501)."""
+
+    @property
+    def http_status(self) -> int:
+        return 501
+
+
+_log = logging.getLogger("actionkit")
+
+
+def call_plugin(what: str, function: Any, *args: Any) -> Any:
+    """Call plugin code: a ``PluginError`` passes as is, anything else becomes ``internal``.
+
+    The traceback is logged, and the log capture keeps it out of the envelope (``actionkit.logs``).
+    """
+    try:
+        return function(*args)
+    except PluginError:
+        raise
+    except (Exception, SystemExit) as exc:  # noqa: BLE001  (plugin defects end as one clean line)
+        _log.error("%s failed unexpectedly", what, exc_info=True)
+        raise unexpected(what, exc) from None
+
+
+def unexpected(what: str, exc: BaseException) -> InternalError:
+    """The one-line ``internal`` error of an exception nobody expected."""
+    text = " ".join(str(exc).split()) or "(no message)"
+    if len(text) > 300:
+        text = text[:297] + "..."
+    return InternalError(f"{what} failed unexpectedly: {type(exc).__name__}: {text}")

@@ -3,6 +3,10 @@
 Tables have the ecosystem's columns; a missing value prints ``None``, ``|`` in a cell is
 escaped and a newline becomes ``<br>``. Example JSON blocks are the generated ``EXAMPLE``
 values, so they are valid inputs and outputs. An empty section says so in one italic line.
+
+Our spec extensions show in the description of an input: ``resolve`` as "(name or ID)" or
+"(email or ID)", ``aliases`` as "Also accepted: old_name (deprecated)"; a component's
+``retired_inputs`` are listed under its input table.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ INPUT_COLUMNS = (
 )
 OUTPUT_COLUMNS = ("Name", "Type", "Required", "Description", "Example")
 TYPE_COLUMNS = ("Name", "Type", "Default", "Required", "Description", "Example")
+# What a person may give for an input declared ``resolve: <kind>``; a name for other kinds.
+RESOLVED_BY = {"user": "email or ID", "incident": "number or ID"}
 
 
 def render(spec: Spec, header_comment: str) -> str:
@@ -77,6 +83,10 @@ def _component(component: Component, spec: Spec) -> list[str]:
         out.append(_json_block(section_example(component.section("input"), spec.raw_types)))
     else:
         out.append(f"_This {kind} does not contain any inputs._")
+    retired = component.raw.get("retired_inputs")
+    if retired:
+        listed = "; ".join(f"`{name}` ({why})" for name, why in retired.items())
+        out.append(f"Retired inputs, accepted and ignored: {listed}.")
     outputs = component.properties("output")
     out.append("##### Output")
     if outputs:
@@ -111,8 +121,27 @@ def _value(column: str, prop: Property, spec: Spec) -> Any:
     if column == "Example":
         value = example_value(prop.raw, spec.raw_types)
         return None if value is ABSENT else value
+    if column == "Description":
+        return _description(prop)
     key = column.lower()
     return prop.raw.get(key)
+
+
+def _description(prop: Property) -> str:
+    """The description, then what the extensions ``resolve`` and ``aliases`` mean for the input."""
+    text = prop.description
+    stop = "." if text.endswith(".") else ""
+    text = text[: len(text) - len(stop)]
+    kind = prop.raw.get("resolve")
+    if kind:
+        accepted = RESOLVED_BY.get(kind, "name or ID")
+        if prop.type.startswith("[]"):
+            accepted = f"each {'an' if accepted[0] in 'aeiou' else 'a'} {accepted}"
+        text += f" ({accepted})"
+    aliases = prop.raw.get("aliases")
+    if aliases:
+        return f"{text}. Also accepted: {', '.join(aliases)} (deprecated){stop}"
+    return text + stop
 
 
 def _cell(value: Any) -> str:

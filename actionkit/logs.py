@@ -13,6 +13,9 @@ another call.
 
 To let DEBUG records reach the handler, installing it sets the root logger to DEBUG; the
 capture then keeps only what its own level allows (INFO by default, DEBUG with ``--debug``).
+
+Tracebacks (``exc_info``, ``stack_info``) never enter the captured log, so no envelope carries
+one: they go to the mirror only (stderr under ``--debug``), after their line.
 """
 
 from __future__ import annotations
@@ -39,10 +42,12 @@ class Capture:
         self.lines: list[str] = []
         self.mask = mask
 
-    def add(self, line: str) -> None:
+    def add(self, line: str, detail: str = "") -> None:
+        """Keep ``line``; the mirror also gets ``detail`` (a traceback) after it."""
         self.lines.append(line)
         if self.mirror is not None:
-            shown = self.mask(line) if self.mask is not None else line
+            shown = f"{line}\n{detail}" if detail else line
+            shown = self.mask(shown) if self.mask is not None else shown
             try:
                 self.mirror.write(shown + "\n")
                 self.mirror.flush()
@@ -50,7 +55,7 @@ class Capture:
                 pass  # a closed stderr must not fail the step
 
     def text(self) -> str:
-        """The captured log: one line per record (tracebacks span several), each ending in ``\\n``."""
+        """The captured log: one line per record, each ending in ``\\n``."""
         return "".join(line + "\n" for line in self.lines)
 
     def take(self) -> str:
@@ -74,13 +79,19 @@ def _format(record: logging.LogRecord) -> str:
         message = f"{record.msg!r} (unformattable log arguments: {exc})"
     if record.levelno >= logging.WARNING:
         message = f"{record.levelname}: {message}"
-    if record.exc_info and record.exc_info[0] is not None:
-        message += "\n" + "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
-    elif record.exc_text:
-        message += "\n" + record.exc_text
-    if record.stack_info:
-        message += "\n" + record.stack_info
     return message
+
+
+def _detail(record: logging.LogRecord) -> str:
+    """The traceback and stack of a record, for the mirror only."""
+    parts = []
+    if record.exc_info and record.exc_info[0] is not None:
+        parts.append("".join(traceback.format_exception(*record.exc_info)).rstrip("\n"))
+    elif record.exc_text:
+        parts.append(record.exc_text)
+    if record.stack_info:
+        parts.append(record.stack_info)
+    return "\n".join(parts)
 
 
 class _CaptureHandler(logging.Handler):
@@ -88,7 +99,8 @@ class _CaptureHandler(logging.Handler):
         target = _current.get()
         if target is None or record.levelno < target.level:
             return
-        target.add(_format(record))
+        detail = _detail(record) if target.mirror is not None else ""
+        target.add(_format(record), detail)
 
     def handle(self, record: logging.LogRecord) -> bool:
         # Skip the handler lock: each capture belongs to one context, and list.append is atomic.

@@ -98,13 +98,18 @@ class Masker:
         self.exact = frozenset(s for s in secrets if isinstance(s, str) and s)
         searched = [s for s in self.exact if len(s) >= MIN_SEARCHED_LENGTH]
         variants: set[str] = set()
+        needles: set[str] = set()
         for secret in searched:
             for form in {secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}:
                 shortest = max(MIN_SEARCHED_LENGTH, -(-len(form) * 8 // 10))
                 variants.update(form[:end] for end in range(shortest, len(form) + 1))
+                needles.add(form[:shortest])
         # Longest first, so that the alternation always consumes the whole secret when present.
         ordered = sorted(variants, key=lambda v: (-len(v), v))
         self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        # Every variant starts with the shortest variant of its form: a string holding none of
+        # these cannot hold a secret, and ``in`` answers that far faster than the regex.
+        self.needles = tuple(sorted(needles))
 
     def __bool__(self) -> bool:
         return bool(self.exact)
@@ -115,7 +120,10 @@ class Masker:
             return MASK
         if self._pattern is None:
             return value
-        return self._pattern.sub(MASK, value)
+        for needle in self.needles:
+            if needle in value:
+                return self._pattern.sub(MASK, value)
+        return value
 
     def data(self, value: Any) -> Any:
         """Mask every string (keys included) of a JSON-like structure; returns a new structure."""

@@ -1,9 +1,17 @@
 """The meta-schema of plugin.spec.yaml (format v2, reference §5), as a JSON schema literal.
 
 It checks the shape: required and unknown keys, value types, names and versions. What needs
-more than a JSON schema (valid property types, examples, enums, duplicate YAML keys) is
-checked in ``actionkit.spec``. ``x-hint`` is ours: it completes the message of a failed
-``pattern``.
+more than a JSON schema (valid property types, examples, enums, duplicate YAML keys, where
+``aliases``, ``resolve`` and the bounds may be used) is checked in ``actionkit.speccheck``.
+``x-hint`` is ours: it completes the message of a failed ``pattern``.
+
+Our extensions of the ecosystem's format:
+
+* on an input property: ``aliases: [old_name]`` (old names still accepted), ``resolve: <kind>``
+  (a name or email is turned into an ID before ``run``);
+* on a number or integer property: ``minimum``, ``exclusiveMinimum``, ``maximum``,
+  ``exclusiveMaximum``;
+* on a component: ``retired_inputs: {name: why it is ignored}``.
 """
 
 from __future__ import annotations
@@ -17,6 +25,8 @@ _NAME = {
     "x-hint": "lower_snake_case (lowercase letters, digits and underscores, starting with a letter)",
 }
 _BOOLEAN = {"type": "boolean"}
+_NUMBER = {"type": "number"}
+_RETIRED = {"type": "object", "minProperties": 1, "propertyNames": _NAME, "additionalProperties": _TEXT}
 
 PROPERTY_KEYS = (
     "title",
@@ -30,6 +40,12 @@ PROPERTY_KEYS = (
     "placeholder",
     "tooltip",
     "excludeProduct",
+    "aliases",
+    "resolve",
+    "minimum",
+    "exclusiveMinimum",
+    "maximum",
+    "exclusiveMaximum",
 )
 
 _PROPERTY_VALUES = {
@@ -44,6 +60,12 @@ _PROPERTY_VALUES = {
     "placeholder": {"type": "string"},
     "tooltip": {"type": "string"},
     "excludeProduct": {"type": ["string", "array"], "items": _TEXT},
+    "aliases": {"type": "array", "minItems": 1, "items": _NAME},
+    "resolve": _NAME,
+    "minimum": _NUMBER,
+    "exclusiveMinimum": _NUMBER,
+    "maximum": _NUMBER,
+    "exclusiveMaximum": _NUMBER,
 }
 
 _PROPERTY = {
@@ -67,6 +89,7 @@ _COMPONENT_KEYS = {
     "output": _SECTION,
     "action_type": _TEXT,
     "help": _TEXT,
+    "retired_inputs": _RETIRED,
 }
 
 _COMPONENT = {
@@ -85,6 +108,7 @@ _TASK = {
         "input": _SECTION,
         "output": {"type": "object", "additionalProperties": {"$ref": "#/$defs/task_output_property"}},
         "state": _SECTION,
+        "retired_inputs": _RETIRED,
         "schedule": {
             "type": "object",
             "required": ["type"],

@@ -1,9 +1,13 @@
 """Python source for JSON data: tidy, deterministic and within the line length.
 
-A value that fits on the rest of its line stays there; otherwise a dict or list gets one item
-per line (with a trailing comma) and a long string is split at spaces into implicitly
-concatenated pieces inside parentheses. Strings use double quotes and JSON escapes, which
-are valid Python; ``true``/``false``/``null`` become ``True``/``False``/``None``.
+A value that fits on the rest of its line stays there. Otherwise a dict or list spreads over
+several lines, each ending in a comma: short items share lines, as many as fit, and a longer
+one, or any item of a dict of dicts, gets its own. A long string is split at spaces into
+implicitly concatenated pieces (inside parentheses when it is not inside brackets already).
+Strings use double quotes and JSON escapes, which are valid Python; ``true``/``false``/``null``
+become ``True``/``False``/``None``. A ``Call`` is written as a call on its arguments and an
+``Expr`` as the expression it holds: generated modules use them to refer to shared definitions
+instead of repeating them.
 """
 
 from __future__ import annotations
@@ -15,6 +19,44 @@ from typing import Any
 
 WIDTH = 110
 _STEP = 4
+_ATOM = 60  # the longest container that shares a line with other items
+
+
+class Expr:
+    """A Python expression to write as is, in place of a JSON value (such as ``EXAMPLES["user"]``)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"Expr({self.text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Expr) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+
+class Call:
+    """A call of ``func`` (a dotted name) on JSON arguments, such as ``TYPES.definitions("user")``;
+    its arguments spread over lines as a list's items do when it is too long for one."""
+
+    __slots__ = ("func", "args")
+
+    def __init__(self, func: str, *args: Any):
+        self.func, self.args = func, list(args)
+
+    def __repr__(self) -> str:
+        return f"Call({self.func!r}, *{self.args!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Call) and (other.func, other.args) == (self.func, self.args)
+
+    def __hash__(self) -> int:
+        return hash((self.func, repr(self.args)))
 
 
 def literal(
@@ -27,18 +69,11 @@ def literal(
     flat = _flat(value)
     if used + len(flat) + trailing <= width:
         return flat
+    if isinstance(value, (dict, list)) and value:
+        return _container(value, indent, width)
+    if isinstance(value, Call) and value.args:
+        return _container(value, indent, width)
     inner = " " * (indent + _STEP)
-    if isinstance(value, dict) and value:
-        lines = ["{"]
-        for key, item in value.items():
-            prefix = f"{inner}{_string(key)}: "
-            lines.append(prefix + literal(item, indent + _STEP, len(prefix), 1, width) + ",")
-        return "\n".join([*lines, " " * indent + "}"])
-    if isinstance(value, list) and value:
-        lines = ["["]
-        for item in value:
-            lines.append(inner + literal(item, indent + _STEP, None, 1, width) + ",")
-        return "\n".join([*lines, " " * indent + "]"])
     if isinstance(value, str):
         pieces = split_string(value, width - len(inner))
         if len(pieces) > 1 or len(inner) + len(flat) <= width:
@@ -46,11 +81,70 @@ def literal(
     return flat
 
 
+def _container(value: dict[str, Any] | list[Any] | Call, indent: int, width: int) -> str:
+    """A dict or list over several lines. Consecutive short items share a line, as many as fit
+    (a property schema takes two lines instead of six); a longer item gets lines of its own, and so
+    does every item of a table (a dict or list of dicts, such as ``properties``)."""
+    inner = " " * (indent + _STEP)
+    is_dict = isinstance(value, dict)
+    if isinstance(value, Call):
+        opening, closing, items = f"{value.func}(", ")", [("", item) for item in value.args]
+    else:
+        opening, closing = ("{", "}") if is_dict else ("[", "]")
+        items = list(value.items()) if is_dict else [("", item) for item in value]
+    table = all(isinstance(item, dict) for _, item in items)
+    lines, current = [opening], ""
+    for key, item in items:
+        prefix = f"{_string(key)}: " if is_dict else ""
+        text = f"{prefix}{_flat(item)},"
+        if not table and _atom(item) and len(inner) + len(text) <= width:
+            if current and len(inner) + len(current) + 1 + len(text) <= width:
+                current += " " + text
+            else:
+                if current:
+                    lines.append(inner + current)
+                current = text
+            continue
+        if current:
+            lines.append(inner + current)
+            current = ""
+        if isinstance(item, str):
+            lines += _hanging(inner + prefix, item, width)
+        else:
+            used = len(inner) + len(prefix)
+            lines.append(inner + prefix + literal(item, indent + _STEP, used, 1, width) + ",")
+    if current:
+        lines.append(inner + current)
+    return "\n".join([*lines, " " * indent + closing])
+
+
+def _hanging(start: str, text: str, width: int) -> list[str]:
+    """A long string inside brackets as implicitly concatenated pieces, the first after ``start``
+    and the others indented one more step (no parentheses needed inside brackets)."""
+    pieces = split_string(text, max(width - len(start) - 1, 20))
+    rest = " " * (len(start) - len(start.lstrip()) + _STEP)
+    lines = [start + _string(pieces[0])] + [rest + _string(piece) for piece in pieces[1:]]
+    lines[-1] += ","
+    return lines
+
+
+def _atom(value: Any) -> bool:
+    """A scalar, or a short container of scalars: what may share a line with other items."""
+    if isinstance(value, (dict, list)):
+        items = value.values() if isinstance(value, dict) else value
+        return len(_flat(value)) <= _ATOM and not any(isinstance(item, (dict, list)) for item in items)
+    return True
+
+
 def _string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
 def _flat(value: Any) -> str:
+    if isinstance(value, Expr):
+        return value.text
+    if isinstance(value, Call):
+        return f"{value.func}({', '.join(_flat(arg) for arg in value.args)})"
     if value is None:
         return "None"
     if value is True:

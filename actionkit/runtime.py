@@ -1,51 +1,46 @@
 """The one dispatch core: ``Plugin.handle(message) -> Result``, for the CLI and for HTTP mode.
 
-One call, in order (reference §3.1 and §3.4, with our fixes):
+``Plugin._handle`` reads top to bottom as one call goes (reference §3.1 and §3.4, with our fixes):
 
-1. envelope checks: a JSON object; ``type``, ``version``, ``body``; ``version == "v1"``; a known
-   type; the component name; a component of that name (all before any connection is built);
-2. the first log line, then the connection: validated against its schema (``config`` error naming
-   the field), connected, and cached (``actionkit.cache``);
-3. test mode (or a ``connection_test``): the connection's test, else the component's own test;
-4. run mode: the input, after the optional-empty leniency, validated (``input`` errors naming
-   every failing field); the component runs in a fresh instance;
-5. the output: made plain JSON, optional ``null``s dropped, validated (``internal`` on failure).
+1. the envelope checks (``envelope.check``): a JSON object; ``type``, ``version``, ``body``;
+   ``version == "v1"``; a known type; a component of that name; all before any connection;
+2. the first log line; from here on everything logged goes into ``body.log`` (``actionkit.logs``)
+   and every secret of the connection and of the input is masked in the envelope;
+3. the connection: checked (``inputs.check_connection``: unknown settings, old names, types and
+   bounds, a ``config`` error naming each field), connected and cached (``actionkit.cache``);
+4. test mode (or a ``connection_test``): the connection's test, else the component's own;
+5. run mode: the input checked (``inputs.check_input``: retired and unknown inputs, old names,
+   the optional-empty leniency, types, enums, dates; an ``input`` error naming every field); then
+   ``actionkit.steps`` runs the component in a fresh instance: names turned into IDs, ``run``,
+   and the output shaped in one pass (``actionkit.shaping``; ``internal`` if it breaks the spec).
 
-Everything the call logs is captured into ``body.log`` (``actionkit.logs``), and every secret of
-the connection is masked in the envelope (``actionkit.masking``). ``handle`` never raises.
+``handle`` never raises, and no envelope carries a traceback.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
+import traceback
 from typing import Any, TextIO
 
-from actionkit import components, envelope
+from actionkit import envelope, steps
 from actionkit.cache import ConnectionCache, connection_key
+from actionkit.components import BASES
 from actionkit.envelope import MESSAGE_TYPES, Result, error_result
-from actionkit.errors import ConfigError, InputError, InternalError, PluginError
+from actionkit.errors import InternalError, NoTestError, PluginError, call_plugin, unexpected
+from actionkit.inputs import canonical, check_connection, check_input
 from actionkit.logs import capture
 from actionkit.masking import collect_secrets, masker_for
 from actionkit.model import Model
-from actionkit.validate import validate
-from actionkit.values import NotJSON, drop_empty_optional_inputs, drop_optional_nulls, plain
 
 __all__ = [
     "Plugin", "Result", "Options", "Component", "NoTestError", "MESSAGE_TYPES", "error_result", "call_plugin",
+    "BASES",
 ]
 
 log = logging.getLogger("actionkit")
-
-BASES = {"action": components.Action, "trigger": components.Trigger, "task": components.Task}
-
-
-class NoTestError(InputError):
-    """Neither the connection nor the component defines a test (HTTP 501)."""
-
-    @property
-    def http_status(self) -> int:
-        return 501
 
 
 class Options:
@@ -90,6 +85,11 @@ class Component:
     def __init__(self, kind: str, name: str, cls: type, input: type[Model], output: type[Model]):
         self.kind, self.name, self.cls, self.input, self.output = kind, name, cls, input, output
 
+    @property
+    def what(self) -> str:
+        """``action 'get_user'``: how messages name the component."""
+        return f"{self.kind} '{self.name}'"
+
 
 class Plugin:
     """A plugin package loaded for serving. Components are imported on first use."""
@@ -116,6 +116,94 @@ class Plugin:
     def names(self, kind: str) -> dict[str, dict[str, Any]]:
         """The components of a kind (``action``, ``trigger``, ``task``) in spec order."""
         return getattr(self.manifest, f"{kind.upper()}S", {}) or {}
+
+    # -- the core -----------------------------------------------------------------------------
+
+    def handle(
+        self,
+        message: Any,
+        *,
+        test: bool = False,
+        debug: bool = False,
+        org_id: str = "",
+        log_mirror: TextIO | None = None,
+        event_stream: TextIO | None = None,
+        dispatcher: Any = None,
+    ) -> Result:
+        """Serve one message (a dict, or JSON text/bytes) and return the output envelope.
+
+        ``test`` runs the test instead of the component; ``debug`` captures DEBUG lines;
+        ``org_id`` scopes the connection cache; ``log_mirror`` receives each (masked) log line
+        as it is written, and the tracebacks no envelope carries; trigger events go to
+        ``dispatcher`` if given, else to ``event_stream`` (default stdout) under ``debug`` or
+        without ``dispatcher.url``, else are POSTed to that URL.
+        """
+        step = steps.StepCall(self, envelope.Call(), debug, event_stream, dispatcher)
+        try:
+            return self._handle(step, message, test, org_id, log_mirror)
+        except PluginError as error:
+            return envelope.failure(step.call, error)
+        except Exception as exc:  # noqa: BLE001  (handle never raises; a framework defect ends here)
+            if log_mirror is not None:
+                with contextlib.suppress(OSError, ValueError):  # a closed stderr must not make it raise
+                    log_mirror.write(step.call.masker.text(traceback.format_exc()))
+            return envelope.failure(step.call, unexpected("actionkit", exc))
+
+    def _handle(
+        self, step: steps.StepCall, message: Any, test: bool, org_id: str, log_mirror: TextIO | None
+    ) -> Result:
+        call = step.call
+        body, kind, name = envelope.check(message, call, self.names)
+        step.body = body
+        params, raw_input = _part(body, "connection"), _part(body, "input")
+        secrets = collect_secrets(params)
+        call.masker = masker_for(frozenset(secrets))
+        # The mask is looked up per line: it grows once the schemas are imported.
+        with capture(debug=step.debug, mirror=log_mirror, mask=lambda text: call.masker.text(text)) as lines:
+            call.capture = lines
+            try:
+                log.info(f"{self.identity}. Step name: {name}" if name else self.identity)
+                step.component = component = self.component(kind, name) if kind else None
+                call.masker = self._masker(secrets, params, raw_input, component)
+                step.connection = self._connect(params, org_id)
+                if test or component is None:
+                    return steps.run_test(step, raw_input)
+                values = check_input(raw_input, component.input.SCHEMA, component.what,
+                                     lenient=self.options.lenient_inputs)
+                return steps.RUNNERS[kind](step, values)
+            except PluginError as error:
+                return envelope.failure(call, error)
+
+    def _masker(self, secrets: set[str], params: Any, raw_input: Any, component: Component | None) -> Any:
+        """The masker of every secret: the connection's by key name and by schema, the input's
+        password fields (under their current or an old name)."""
+        connection_spec = self.connection_class()
+        if connection_spec is not None:
+            secrets = secrets | _secrets(params, connection_spec[1].SCHEMA, by_key_name=True)
+        if component is not None:
+            secrets = secrets | _secrets(raw_input, component.input.SCHEMA, by_key_name=False)
+        return masker_for(frozenset(secrets))
+
+    def _connect(self, params: Any, org_id: str) -> Any:
+        """The connected Connection (``None`` for a connectionless plugin), from the cache if there."""
+        spec = self.connection_class()
+        if spec is None:
+            return None
+        cls, model = spec
+        checked = check_connection(params, model.SCHEMA)
+        if not self.cache.enabled:
+            return self._new_connection(cls, model, checked)
+        key = connection_key(checked, org_id)
+        return self.cache.get_or_create(key, lambda: self._new_connection(cls, model, checked))
+
+    def _new_connection(self, cls: type, model: type[Model], params: dict) -> Any:
+        connection = cls()
+        connection.logger = logging.getLogger(f"{self.package}.connection")
+        connection.params = model(params)
+        call_plugin("Connecting", connection.connect, connection.params)
+        return connection
+
+    # -- loading plugin code --------------------------------------------------------------------
 
     def component(self, kind: str, name: str) -> Component:
         """The class and schemas of a component; raises ``InternalError`` if its code is broken."""
@@ -151,133 +239,17 @@ class Plugin:
             self._connection = (module.Connection, schema.Input)
         return self._connection
 
-    # -- the core -----------------------------------------------------------------------------
 
-    def handle(
-        self,
-        message: Any,
-        *,
-        test: bool = False,
-        debug: bool = False,
-        org_id: str = "",
-        log_mirror: TextIO | None = None,
-        event_stream: TextIO | None = None,
-        dispatcher: Any = None,
-    ) -> Result:
-        """Serve one message (a dict, or JSON text/bytes) and return the output envelope.
-
-        ``test`` runs the test instead of the component; ``debug`` captures DEBUG lines;
-        ``org_id`` scopes the connection cache; ``log_mirror`` receives each (masked) log line
-        as it is written; trigger events go to ``dispatcher`` if given, else to
-        ``event_stream`` (default stdout) under ``debug`` or without ``dispatcher.url``, else
-        are POSTed to that URL.
-        """
-        call = envelope.Call()
-        try:
-            return self._handle(call, message, test, debug, org_id, log_mirror, event_stream, dispatcher)
-        except PluginError as error:
-            return envelope.failure(call, error)
-        except Exception as exc:  # noqa: BLE001  (handle never raises; a framework defect ends here)
-            log.error("actionkit failed unexpectedly", exc_info=True)
-            return envelope.failure(call, _unexpected("actionkit", exc))
-
-    def _handle(self, call, message, test, debug, org_id, log_mirror, event_stream, dispatcher) -> Result:
-        from actionkit import steps  # noqa: PLC0415  (split out for size; always needed here)
-
-        body, kind, name = envelope.check(message, call, self.names)
-        params = body.get("connection")
-        params = {} if params is None else params
-        raw_input = body.get("input")
-        raw_input = {} if raw_input is None else raw_input
-        secrets = collect_secrets(params)
-        call.masker = masker_for(frozenset(secrets))
-        # The mask is looked up per line: it grows once the schemas are imported.
-        with capture(debug=debug, mirror=log_mirror, mask=lambda text: call.masker.text(text)) as lines:
-            call.capture = lines
-            try:
-                log.info(f"{self.identity}. Step name: {name}" if name else self.identity)
-                connection_spec = self.connection_class()
-                component = self.component(kind, name) if kind else None
-                if connection_spec is not None:
-                    secrets |= collect_secrets(params, connection_spec[1].SCHEMA)
-                if component is not None:
-                    secrets |= collect_secrets(raw_input, component.input.SCHEMA, by_key_name=False)
-                call.masker = masker_for(frozenset(secrets))
-                connection = self._connect(connection_spec, params, org_id)
-                if test or component is None:
-                    return envelope.ok(call, steps.run_test(self, call, component, connection, raw_input))
-                inp = self._input(component, raw_input)
-                if kind == "action":
-                    return envelope.ok(call, steps.run_action(self, call, component, connection, inp))
-                if kind == "trigger":
-                    return steps.run_trigger(
-                        self, call, component, connection, inp, body, debug, event_stream, dispatcher
-                    )
-                return steps.run_task(self, call, component, connection, inp, body)
-            except PluginError as error:
-                return envelope.failure(call, error)
-
-    def _connect(self, spec: tuple[type, type[Model]] | None, params: Any, org_id: str) -> Any:
-        if spec is None:
-            return None
-        cls, model = spec
-        problems = validate(params, model.SCHEMA, "connection")
-        if problems:
-            raise ConfigError(_lines(problems))
-        if not self.cache.enabled:
-            return self._new_connection(cls, model, params)
-        key = connection_key(params, org_id)
-        return self.cache.get_or_create(key, lambda: self._new_connection(cls, model, params))
-
-    def _new_connection(self, cls: type, model: type[Model], params: dict) -> Any:
-        connection = cls()
-        connection.logger = logging.getLogger(f"{self.package}.connection")
-        connection.params = model(params)
-        call_plugin("Connecting", connection.connect, connection.params)
-        return connection
-
-    def _input(self, component: Component, raw: Any) -> Model:
-        schema = component.input.SCHEMA
-        if self.options.lenient_inputs:
-            raw, dropped = drop_empty_optional_inputs(raw, schema)
-            if dropped:
-                log.debug("Optional inputs sent empty, treated as not provided: %s", ", ".join(dropped))
-        problems = validate(raw, schema, "input", required_not_empty=True)
-        if problems:
-            raise InputError(_lines(problems))
-        return component.input(raw if isinstance(raw, dict) else {})
-
-    def shape_output(self, value: Any, model: type[Model], root: str = "output") -> Any:
-        """Plain JSON, optional nulls dropped (with a debug line), validated: ``InternalError`` if not."""
-        try:
-            value = plain(value, root)
-        except NotJSON as exc:
-            raise InternalError(f"{exc}.") from None
-        if self.options.drop_null_outputs:
-            value, dropped = drop_optional_nulls(value, model.SCHEMA, root)
-            if dropped:
-                log.debug("Dropped null optional output fields: %s", ", ".join(dropped))
-        problems = validate(value, model.SCHEMA, root)
-        if problems:
-            raise InternalError(_lines(problems))
-        return value
-
-def call_plugin(what: str, function: Any, *args: Any) -> Any:
-    """Call plugin code: a ``PluginError`` passes as is, anything else becomes ``internal``."""
-    try:
-        return function(*args)
-    except PluginError:
-        raise
-    except (Exception, SystemExit) as exc:  # noqa: BLE001  (plugin defects end as one clean line)
-        log.error("%s failed unexpectedly", what, exc_info=True)
-        raise _unexpected(what, exc) from None
+def _secrets(values: Any, schema: Any, *, by_key_name: bool) -> set[str]:
+    found = collect_secrets(values, schema, by_key_name=by_key_name)
+    renamed = canonical(values, schema)  # a password input sent under an old name is one too
+    return found if renamed is values else found | collect_secrets(renamed, schema, by_key_name=by_key_name)
 
 
-def _unexpected(what: str, exc: BaseException) -> InternalError:
-    text = " ".join(str(exc).split()) or "(no message)"
-    if len(text) > 300:
-        text = text[:297] + "..."
-    return InternalError(f"{what} failed unexpectedly: {type(exc).__name__}: {text}")
+def _part(body: dict, key: str) -> Any:
+    """``body[key]``, a missing or null one being ``{}`` (reference §3.1)."""
+    value = body.get(key)
+    return {} if value is None else value
 
 
 def _import(module_name: str, what: str) -> Any:
@@ -286,8 +258,3 @@ def _import(module_name: str, what: str) -> Any:
     except Exception as exc:  # noqa: BLE001  (a broken plugin module is a plugin defect)
         log.error("Cannot import %s", module_name, exc_info=True)
         raise InternalError(f"Cannot load {what}: {type(exc).__name__}: {exc}") from None
-
-
-
-def _lines(problems: list[str]) -> str:
-    return "\n".join(f"{problem}." for problem in problems)

@@ -1,6 +1,7 @@
 """What is wrong with a spec's data: the meta-schema's findings, then what a JSON schema
 cannot check (property types, enums, defaults and examples against their own type, names,
-custom types that contain themselves, the task output shape, triggers and the cache).
+custom types that contain themselves, the task output shape, triggers and the cache, and where
+our extensions ``aliases``, ``resolve``, numeric bounds and ``retired_inputs`` make sense).
 
 ``problems(data)`` yields ``(path, message)`` pairs; ``actionkit.spec`` adds the YAML lines.
 """
@@ -15,7 +16,15 @@ from collections.abc import Iterator
 from typing import Any
 
 from actionkit.metaschema import META_SCHEMA
-from actionkit.types import BUILTIN_TYPES, definitions, parse_type, type_problem, type_schema
+from actionkit.types import (
+    BOUND_KEYS,
+    BUILTIN_TYPES,
+    base_schema,
+    definitions,
+    parse_type,
+    property_schema,
+    type_problem,
+)
 
 KINDS = ("action", "trigger", "task")
 SECTION_KEYS = {"action": "actions", "trigger": "triggers", "task": "tasks"}
@@ -46,6 +55,16 @@ def show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+_BOUND_WORDS = {
+    "minimum": "must be at least",
+    "exclusiveMinimum": "must be more than",
+    "maximum": "must be at most",
+    "exclusiveMaximum": "must be less than",
+}
+_NUMBER_TYPES = frozenset({"number", "integer", "int", "float"})
+_RESOLVABLE_TYPES = ("string", "[]string")
+
+
 def _did_you_mean(word: str, choices: list[str]) -> str:
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
@@ -70,8 +89,8 @@ def describe(error: Any) -> str:
         return "must not be empty"
     if kind == "contains":
         return f"must contain {show(expected.get('const'))}"
-    if kind == "minimum":
-        return f"must be at least {expected}; got {show(instance)}"
+    if kind in _BOUND_WORDS:
+        return f"{_BOUND_WORDS[kind]} {expected}; got {show(instance)}"
     return error.message
 
 
@@ -133,6 +152,7 @@ def _semantic_problems(data: dict) -> Iterator[tuple[tuple, str]]:
     sound = _sound_types(custom, custom_names)
     for where, section in _sections(data):
         yield from _section_problems(where, section, custom_names, sound, custom)
+        yield from _extension_problems(where, section)
     yield from _cycle_problems(custom, custom_names)
     yield from _component_problems(data)
 
@@ -202,19 +222,19 @@ def _sound_types(custom: dict, custom_names: list) -> set:
 
 
 def _value_problems(here: tuple, prop: dict, custom: dict) -> Iterator[tuple[tuple, str]]:
-    """Enum values, the default and the example must be valid values of the property's type;
-    the default and the example must also be among the enum values."""
-    bare = type_schema(prop["type"])
+    """Enum values must be valid values of the property's type (of its items, for a list type);
+    the default and the example must be valid values of the property, enum and bounds included."""
     defs = definitions({"value": {"type": prop["type"]}}, custom)
     enum = prop.get("enum")
     if isinstance(enum, list):
-        checker = _validator({**bare, "definitions": defs})
+        checker = _validator({**base_schema(parse_type(prop["type"])[1]), "definitions": defs})
         for index, value in enumerate(enum):
             for error in checker.iter_errors(value):
                 yield (*here, "enum", index, *error.absolute_path), describe(error)
-    full = {**bare, "definitions": defs}
+    checked = {key: value for key, value in prop.items() if key not in ("enum", "default")}
     if isinstance(enum, list) and enum:
-        full["enum"] = enum
+        checked["enum"] = enum
+    full = {**property_schema(checked, 1), "definitions": defs}
     checker = _validator(full)
     for key in ("default", "example"):
         if key in prop:
@@ -250,6 +270,54 @@ def _cycle_problems(custom: dict, custom_names: list) -> Iterator[tuple[tuple, s
                     stack.append((target, [*trail, target], entry))
 
 
+def _extension_problems(where: tuple, section: dict) -> Iterator[tuple[tuple, str]]:
+    """``aliases`` (inputs and connection settings), ``resolve`` (string inputs) and numeric
+    bounds (numbers) where they make sense; an alias names nothing else in its section."""
+    is_input = len(where) == 3 and where[2] == "input"
+    owners: dict[str, str] = {}
+    for name, prop in section.items():
+        if not isinstance(prop, dict):
+            continue
+        here = (*where, name)
+        spec_type = prop.get("type") if isinstance(prop.get("type"), str) else ""
+        aliases = prop.get("aliases")
+        if aliases is not None and not (is_input or where == ("connection",)):
+            yield (*here, "aliases"), "aliases apply only to inputs and connection settings"
+        elif isinstance(aliases, list):
+            for index, alias in enumerate(aliases):
+                if alias in section:
+                    yield (*here, "aliases", index), f"{show(alias)} is the name of a property here"
+                elif alias in owners:
+                    other = show(owners[alias])
+                    yield (*here, "aliases", index), f"{show(alias)} is already an alias of {other}"
+                elif isinstance(alias, str):
+                    owners[alias] = name
+        if "resolve" in prop and not is_input:
+            yield (*here, "resolve"), "resolve applies only to the inputs of actions, triggers and tasks"
+        elif "resolve" in prop and spec_type not in _RESOLVABLE_TYPES:
+            yield (*here, "resolve"), f"resolve needs a 'string' or '[]string' input, not {show(spec_type)}"
+        bounds = [key for key in BOUND_KEYS if key in prop]
+        if bounds and parse_type(spec_type)[1] not in _NUMBER_TYPES:
+            yield (*here, bounds[0]), f"{bounds[0]} applies only to number and integer properties"
+        low, high = prop.get("minimum", prop.get("exclusiveMinimum")), prop.get("maximum")
+        if isinstance(low, (int, float)) and isinstance(high, (int, float)) and low > high:
+            yield (*here, "maximum"), f"{show(high)} is less than the minimum {show(low)}"
+
+
+def _retired_problems(where: tuple, component: dict) -> Iterator[tuple[tuple, str]]:
+    """A retired input is no longer an input: neither declared nor an alias of one."""
+    inputs = _mapping(component.get("input"))
+    aliases = {alias for prop in inputs.values() if isinstance(prop, dict)
+               for alias in (prop.get("aliases") if isinstance(prop.get("aliases"), list) else [])}
+    for name in _mapping(component.get("retired_inputs")):
+        if name in inputs:
+            yield (*where, name), (
+                f"{show(name)} is a declared input: remove it from input or from retired_inputs"
+            )
+        elif name in aliases:
+            yield (*where, name), f"{show(name)} is an alias of an input: remove it from one of the two"
+
+
 def _component_problems(data: dict) -> Iterator[tuple[tuple, str]]:
     for kind in KINDS:
         key = SECTION_KEYS[kind]
@@ -259,6 +327,8 @@ def _component_problems(data: dict) -> Iterator[tuple[tuple, str]]:
                     f"{show(name)} is not a valid {kind} name: use lower_snake_case (lowercase letters, "
                     "digits and underscores, starting with a letter; not a Python keyword)"
                 )
+            if isinstance(component, dict):
+                yield from _retired_problems((key, name, "retired_inputs"), component)
             if kind == "task" and isinstance(component, dict):
                 yield from _task_output_problems((key, name, "output"), component.get("output"))
     if _mapping(data.get("triggers")) and data.get("enable_cache") is not True:

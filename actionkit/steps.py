@@ -1,4 +1,10 @@
-"""Running each kind of step for ``Plugin.handle``: tests, actions, triggers and tasks."""
+"""Running each kind of step for ``Plugin.handle``: tests, actions, triggers and tasks.
+
+A runner gets the ``StepCall`` (what the call knows so far) and the checked input values. It creates
+a fresh instance of the component, turns the names of inputs declared with ``resolve`` into IDs
+through the instance's per-call resolver, runs it, and returns the ``Result`` with the output
+shaped, validated and masked in one pass (``actionkit.shaping``).
+"""
 
 from __future__ import annotations
 
@@ -10,21 +16,48 @@ from typing import Any
 
 from actionkit import components, envelope
 from actionkit.envelope import Result
-from actionkit.errors import InternalError, PluginError
+from actionkit.errors import InternalError, NoTestError, PluginError, call_plugin
+from actionkit.inputs import resolve_names
 from actionkit.model import Model
-from actionkit.runtime import BASES, NoTestError, call_plugin, log
+from actionkit.shaping import shape_output
 from actionkit.triggers import HttpDispatcher, StateFile, StreamDispatcher
 from actionkit.values import NotJSON, plain
 
-__all__ = ["run_test", "run_action", "run_trigger", "run_task"]
+__all__ = ["StepCall", "run_test", "run_action", "run_trigger", "run_task", "RUNNERS"]
+
+log = logging.getLogger("actionkit")
 
 
-def _instance(plugin, call, component) -> Any:
-    what = f"{component.kind.capitalize()} '{component.name}'"
-    instance = call_plugin(what, component.cls)
-    instance.logger = logging.getLogger(f"{plugin.package}.{component.kind}s.{component.name}")
-    instance.meta = call.meta
-    return instance
+class StepCall:
+    """One call on its way through the dispatch core; ``Plugin._handle`` fills it in."""
+
+    __slots__ = ("plugin", "call", "debug", "event_stream", "dispatcher", "body", "component", "connection")
+
+    def __init__(self, plugin: Any, call: envelope.Call, debug: bool, event_stream: Any, dispatcher: Any):
+        self.plugin, self.call, self.debug = plugin, call, debug
+        self.event_stream, self.dispatcher = event_stream, dispatcher
+        self.body: dict[str, Any] = {}
+        self.component: Any = None
+        self.connection: Any = None
+
+    def instance(self) -> Any:
+        """A fresh instance of the component, its attributes set."""
+        component = self.component
+        instance = call_plugin(f"{component.kind.capitalize()} '{component.name}'", component.cls)
+        instance.logger = logging.getLogger(f"{self.plugin.package}.{component.kind}s.{component.name}")
+        instance.meta = self.call.meta
+        instance.connection = self.connection
+        return instance
+
+    def typed_input(self, instance: Any, values: dict[str, Any]) -> Model:
+        """The input model, names resolved to IDs with the instance's (per-call) resolver."""
+        values = resolve_names(values, self.component.input.SCHEMA, lambda: instance.resolver)
+        return self.component.input(values)
+
+    def shaped(self, value: Any) -> Any:
+        """The output, plain, its optional nulls dropped, validated and masked."""
+        return shape_output(value, self.component.output.SCHEMA, "output", self.call.masker,
+                            self.plugin.options.drop_null_outputs)
 
 
 def _plain(value: Any, root: str) -> Any:
@@ -34,71 +67,54 @@ def _plain(value: Any, root: str) -> Any:
         raise InternalError(f"{exc}.") from None
 
 
-def run_test(plugin, call, component, connection, raw_input: Any) -> Any:
+def run_test(step: StepCall, raw_input: Any) -> Result:
     """The connection's test when it defines one (reference §8), else the component's own."""
+    call, component, connection = step.call, step.component, step.connection
     if connection is not None and type(connection).test is not components.Connection.test:
         output = call_plugin("The connection test", connection.test)
         if output is None and call.out_type == "connection_test":
             call.http_status = 204
-        return _plain(output, "output")
+        return envelope.ok(call, _plain(output, "output"))
     if component is None:
         if connection is None:
             raise NoTestError("This plugin has no connection, so there is nothing to test.")
         raise NoTestError("The connection of this plugin defines no test.")
-    instance = _instance(plugin, call, component)
-    instance.connection = connection
-    if type(instance).test is BASES[component.kind].test:
-        raise NoTestError(f"Neither the connection nor {component.kind} '{component.name}' defines a test.")
+    instance = step.instance()
+    if type(instance).test is components.BASES[component.kind].test:
+        raise NoTestError(f"Neither the connection nor {component.what} defines a test.")
     inp = component.input(raw_input if isinstance(raw_input, dict) else {})
-    output = call_plugin(f"The test of {component.kind} '{component.name}'", instance.test, inp)
-    return _plain(output, "output")
+    output = call_plugin(f"The test of {component.what}", instance.test, inp)
+    return envelope.ok(call, _plain(output, "output"))
 
 
-def run_action(plugin, call, component, connection, inp: Model) -> Any:
-    instance = _instance(plugin, call, component)
-    instance.connection = connection
-    output = call_plugin(f"Action '{component.name}'", instance.run, inp)
-    return plugin.shape_output(output, component.output)
+def run_action(step: StepCall, values: dict[str, Any]) -> Result:
+    instance = step.instance()
+    inp = step.typed_input(instance, values)
+    output = call_plugin(f"Action '{step.component.name}'", instance.run, inp)
+    return envelope.ok(step.call, step.shaped(output), masked=True)
 
 
-def run_trigger(plugin, call, component, connection, inp, body, debug, event_stream, dispatcher) -> Result:
+def run_trigger(step: StepCall, values: dict[str, Any]) -> Result:
     """Run the trigger's loop; each ``send`` dispatches one ``trigger_event`` (reference §9.1)."""
-    instance = _instance(plugin, call, component)
-    instance.connection = connection
-    settings = body.get("dispatcher") if isinstance(body.get("dispatcher"), dict) else {}
-    instance.dispatcher = settings
-    instance.state, instance._stopped, instance._saver = {}, False, None
-    instance.stop_flag_path = plugin.options.stop_flag_path
-    trigger_id = call.meta.get("triggerId") if isinstance(call.meta, dict) else None
-    if trigger_id and os.path.isdir(plugin.options.state_dir):
-        state_file = StateFile(plugin.options.state_dir, str(trigger_id))
-        instance.state = state_file.load()
-        instance._saver = state_file.save
-    else:
-        log.debug("No meta.triggerId or no %s: the trigger keeps no state", plugin.options.state_dir)
-    if dispatcher is None:
-        url = settings.get("url")
-        use_stream = debug or not isinstance(url, str) or not url
-        dispatcher = StreamDispatcher(event_stream or sys.stdout) if use_stream else HttpDispatcher(url)
+    call, options = step.call, step.plugin.options
+    instance = step.instance()
+    _prepare_trigger(instance, step)
+    dispatch = _dispatcher(step, instance.dispatcher)
 
     def send(event: Any) -> None:
-        output = plugin.shape_output(event, component.output)
+        output = step.shaped(event)
         sent = len(call.capture.lines)
-        envelope = {
-            "body": {
-                "meta": call.meta,
-                "output": call.masker.data(output),
-                "log": call.masker.text(call.capture.text()),
-            },
+        dispatch({
+            "body": {"meta": call.meta, "output": output, "log": call.masker.text(call.capture.text())},
             "type": "trigger_event",
             "version": "v1",
-        }
-        dispatcher(envelope)
+        })
         del call.capture.lines[:sent]  # only once delivered: a failed delivery keeps its log
 
     instance._sender = send
-    value = call_plugin(f"Trigger '{component.name}'", instance.run, inp)
-    flag = plugin.options.stop_flag_path
+    inp = step.typed_input(instance, values)
+    value = call_plugin(f"Trigger '{step.component.name}'", instance.run, inp)
+    flag = options.stop_flag_path
     if instance._stopped and flag and os.path.exists(flag):
         instance.save_state()
         with contextlib.suppress(FileNotFoundError):
@@ -106,21 +122,50 @@ def run_trigger(plugin, call, component, connection, inp, body, debug, event_str
     return envelope.ok(call, _plain(value, "output"))
 
 
-def run_task(plugin, call, component, connection, inp, body) -> Result:
+def _prepare_trigger(instance: Any, step: StepCall) -> None:
+    """Its dispatcher settings, stop flag, and state from its file when the message names the
+    trigger (``meta.triggerId``)."""
+    options = step.plugin.options
+    settings = step.body.get("dispatcher")
+    instance.dispatcher = settings if isinstance(settings, dict) else {}
+    instance.state, instance._stopped, instance._saver = {}, False, None
+    instance.stop_flag_path = options.stop_flag_path
+    meta = step.call.meta
+    trigger_id = meta.get("triggerId") if isinstance(meta, dict) else None
+    if trigger_id and os.path.isdir(options.state_dir):
+        state_file = StateFile(options.state_dir, str(trigger_id))
+        instance.state = state_file.load()
+        instance._saver = state_file.save
+    else:
+        log.debug("No meta.triggerId or no %s: the trigger keeps no state", options.state_dir)
+
+
+def _dispatcher(step: StepCall, settings: dict[str, Any]) -> Any:
+    """Where events go: the given dispatcher, else a stream (debug, no URL), else the URL."""
+    if step.dispatcher is not None:
+        return step.dispatcher
+    url = settings.get("url")
+    if step.debug or not isinstance(url, str) or not url:
+        return StreamDispatcher(step.event_stream or sys.stdout)
+    return HttpDispatcher(url)
+
+
+def run_task(step: StepCall, values: dict[str, Any]) -> Result:
     """One page of a task: ``(output, state, has_more_pages, status_code, error)`` (reference §9.2)."""
-    instance = _instance(plugin, call, component)
-    instance.connection = connection
+    call, body, name = step.call, step.body, step.component.name
+    instance = step.instance()
+    inp = step.typed_input(instance, values)
     state = body.get("state") if isinstance(body.get("state"), dict) else {}
     custom_config = body.get("custom_config") if isinstance(body.get("custom_config"), dict) else {}
-    result = call_plugin(f"Task '{component.name}'", instance.run, inp, state, custom_config)
+    result = call_plugin(f"Task '{name}'", instance.run, inp, state, custom_config)
     if not isinstance(result, (tuple, list)) or len(result) != 5:
         got = f"{len(result)} values" if isinstance(result, (tuple, list)) else f"a {type(result).__name__}"
         raise InternalError(
-            f"Task '{component.name}' must return 5 values (output, state, has_more_pages, status_code, "
+            f"Task '{name}' must return 5 values (output, state, has_more_pages, status_code, "
             f"error); it returned {got}."
         )
     output, new_state, has_more_pages, status_code, error = result
-    output = plugin.shape_output(output, component.output)
+    output = step.shaped(output)
     extra: dict[str, Any] = {
         "state": call.masker.data(_plain(new_state, "state")),
         "has_more_pages": bool(has_more_pages),
@@ -130,4 +175,7 @@ def run_task(plugin, call, component, connection, inp, body) -> Result:
         if not isinstance(error, PluginError):
             error = InternalError(str(error))
         extra["exception"] = call.masker.data(error.exception_object())
-    return envelope.ok(call, output, **extra)
+    return envelope.ok(call, output, masked=True, **extra)
+
+
+RUNNERS = {"action": run_action, "trigger": run_trigger, "task": run_task}

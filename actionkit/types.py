@@ -189,10 +189,21 @@ def type_schema(spec_type: str) -> dict[str, Any]:
     return schema
 
 
+BOUND_KEYS = ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum")
+# Spec keys carried into the property schema as extensions JSON Schema ignores, for the runtime
+# and the generated docs: ``aliases`` (old names of the input) and ``resolve`` (names to IDs).
+EXTENSION_KEYS = {"aliases": "x-aliases", "resolve": "x-resolve"}
+
+
 def property_schema(prop: Mapping[str, Any], order: int) -> dict[str, Any]:
-    """The schema of one property, keys in the order of §6.2."""
+    """The schema of one property, keys in the order of §6.2, then our extensions.
+
+    On a list type, ``enum`` and numeric bounds restrict the items (``[]string`` with
+    ``enum: [a, b]`` takes ``["a", "b", "a"]``), so they sit on the innermost ``items``.
+    """
     depth, base = parse_type(prop["type"])
-    inner = base_schema(base)
+    leaf = base_schema(base)
+    inner = leaf
     for _ in range(depth - 1):
         inner = {"type": "array", "items": inner}
     schema = {"type": "array"} if depth else inner
@@ -201,9 +212,13 @@ def property_schema(prop: Mapping[str, Any], order: int) -> dict[str, Any]:
             schema[key] = copy.deepcopy(prop[key])
     if depth:
         schema["items"] = inner
-    if "enum" in prop:
-        schema["enum"] = copy.deepcopy(prop["enum"])
+    for key in ("enum", *BOUND_KEYS):
+        if key in prop:
+            leaf[key] = copy.deepcopy(prop[key])
     schema["order"] = order
+    for key, extension in EXTENSION_KEYS.items():
+        if key in prop:
+            schema[extension] = copy.deepcopy(prop[key])
     return schema
 
 
@@ -259,16 +274,24 @@ def definitions(section: Section, custom: CustomTypes) -> dict[str, dict[str, An
     return result
 
 
-def section_schema(section: Section | None, custom: CustomTypes) -> dict[str, Any]:
-    """The JSON schema of a connection, input, output or state section (§6.1)."""
-    if not section:
+def section_schema(
+    section: Section | None, custom: CustomTypes, retired: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The JSON schema of a connection, input, output or state section (§6.1).
+
+    ``retired`` (a component's ``retired_inputs``: name to why it is ignored) becomes the
+    extension ``x-retired``, which the runtime reads to accept and ignore those inputs.
+    """
+    if not section and not retired:
         return {}
     schema: dict[str, Any] = {"type": "object", "title": "Variables"}
-    schema["properties"] = properties_schema(section)
-    required = required_names(section)
+    schema["properties"] = properties_schema(section or {})
+    required = required_names(section or {})
     if required:
         schema["required"] = required
-    schema["definitions"] = definitions(section, custom)
+    schema["definitions"] = definitions(section or {}, custom)
+    if retired:
+        schema["x-retired"] = dict(retired)
     return schema
 
 
@@ -305,14 +328,18 @@ ABSENT: Any = _Absent()
 
 
 def example_value(prop: Mapping[str, Any], custom: CustomTypes, stack: tuple[str, ...] = ()) -> Any:
-    """The example of a property: its ``example``, else ``default``, else first ``enum`` value,
-    else one built from a custom type's fields; ``ABSENT`` when there is nothing to show."""
+    """The example of a property: its ``example``, else ``default``, else first ``enum`` value
+    (in a list, for a list type), else one built from a custom type's fields; ``ABSENT`` when
+    there is nothing to show."""
     for key in ("example", "default"):
         if key in prop:
             return copy.deepcopy(prop[key])
-    if prop.get("enum"):
-        return copy.deepcopy(prop["enum"][0])
     depth, base = parse_type(prop["type"])
+    if prop.get("enum"):  # the values of the items, for a list type
+        value = copy.deepcopy(prop["enum"][0])
+        for _ in range(depth):
+            value = [value]
+        return value
     if base not in custom or base in stack:
         return ABSENT
     built = object_example(base, custom, stack)

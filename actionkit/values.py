@@ -10,6 +10,8 @@
 * ``drop_empty_optional_inputs``: the input leniency of §11.3: a top-level optional input sent
   as ``null`` or ``""`` counts as not provided (an unset enum arrives as ``""``).
 * ``clean``: the helper plugin code often wants: drop ``None`` and ``""`` recursively.
+* ``non_finite_paths``: where a message holds ``Infinity``, ``NaN`` or a number too large for a
+  float, which Python's JSON reader accepts and no JSON can carry back.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from typing import Any
 from actionkit.model import Model
 from actionkit.validate import format_path, json_type
 
-__all__ = ["NotJSON", "plain", "drop_optional_nulls", "drop_empty_optional_inputs", "clean"]
+__all__ = [
+    "NotJSON", "plain", "drop_optional_nulls", "drop_empty_optional_inputs", "clean", "non_finite_paths",
+]
 
 
 class NotJSON(ValueError):
@@ -124,3 +128,24 @@ def clean(value: Any) -> Any:
     if isinstance(value, list):
         return [clean(v) for v in value if v is not None and v != ""]
     return value
+
+
+def non_finite_paths(value: Any, root: str) -> list[str]:
+    """The paths of the floats in ``value`` that are not finite (Infinity, NaN, 1e400)."""
+    found: list[str] = []
+    _non_finite(value, root, (), found)
+    return found
+
+
+def _non_finite(value: Any, root: str, parts: tuple, found: list[str]) -> None:
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            found.append(format_path(root, parts))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, (dict, list, float)):
+                _non_finite(item, root, (*parts, key), found)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if isinstance(item, (dict, list, float)):
+                _non_finite(item, root, (*parts, index), found)

@@ -11,10 +11,22 @@ One module per benchmark, each with ``TITLE``, ``run(Config) -> dict`` (``figure
 4. ``pagination``  listing 10,000 users: requests, time and memory, against a bare requests loop;
 5. ``faults``      triggers under 30% 429/503 answers: retries, incidents, time against no faults;
 6. ``simulator``   the simulator's own requests per second for a simple GET;
-7. ``overload``    the HTTP server at twice its capacity, with and without load shedding.
+7. ``overload``    the HTTP server at twice its capacity, with and without load shedding;
+8. ``rate_limit``  processes sharing one key under a rate limit: share of the allowed rate, 429s, failures;
+9. ``output_shaping`` 10,000 incidents shaped, validated and masked, against ``json.dumps`` of them.
 """
 
-from . import cold_start, faults, http_mode, overhead, overload, pagination, simulator
+from . import (
+               cold_start,
+               faults,
+               http_mode,
+               output_shaping,
+               overhead,
+               overload,
+               pagination,
+               ratelimit,
+               simulator,
+)
 
 BENCHMARKS = {
     "cold_start": cold_start,
@@ -24,4 +36,6 @@ BENCHMARKS = {
     "faults": faults,
     "simulator": simulator,
     "overload": overload,
+    "rate_limit": ratelimit,
+    "output_shaping": output_shaping,
 }

@@ -26,6 +26,9 @@ from typing import Any
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+# The plugin calls only PagerDuty's hosts unless PLUGIN_ALLOWED_HOSTS lists others; every benchmark talks to
+# the simulator on loopback, in this process or in children (which inherit the environment).
+os.environ.setdefault("PLUGIN_ALLOWED_HOSTS", "127.0.0.1")
 ENTRY = ROOT / "bin" / "icon_pagerduty"
 COMPILED_PACKAGES = ("actionkit", "icon_pagerduty", "pagerduty_sim")
 PD_ACCEPT = "application/vnd.pagerduty+json;version=2"

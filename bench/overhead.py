@@ -49,8 +49,8 @@ PHASES = (
     ("envelope checks (envelope.check)", "actionkit/envelope.py", "check"),
     ("secret collection (masking.collect_secrets)", "actionkit/masking.py", "collect_secrets"),
     ("connection validation and cache lookup (Plugin._connect)", "actionkit/runtime.py", "_connect"),
-    ("input validation (Plugin._input)", "actionkit/runtime.py", "_input"),
-    ("output shaping and validation (Plugin.shape_output)", "actionkit/runtime.py", "shape_output"),
+    ("input checks (inputs.check_input)", "actionkit/inputs.py", "check_input"),
+    ("output shaping, validation and masking (shaping.shape_output)", "actionkit/shaping.py", "shape_output"),
     ("masked envelope (envelope.ok)", "actionkit/envelope.py", "ok"),
     ("JSON text (Result.to_json)", "actionkit/envelope.py", "to_json"),
 )

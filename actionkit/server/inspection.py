@@ -5,12 +5,16 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from actionkit.server.web import Request, Response, json_response, text_response
+from actionkit import specfile
+from actionkit.server.web import Request, Response, json_response, problem, text_response
 
 if TYPE_CHECKING:
     from actionkit.server.wsgi import App
 
-__all__ = ["info", "spec", "api", "names", "detail", "action_definitions", "connection_schema", "schema_of"]
+__all__ = [
+    "info", "plugin_spec", "spec", "api", "names", "detail", "action_definitions", "connection_schema",
+    "schema_of",
+]
 
 YAML = "application/yaml"
 UNSUPPORTED_FORMAT = {"error": "The specified format is not supported"}
@@ -31,14 +35,23 @@ def info(app: App, request: Request) -> Response:
     return json_response(200, data)
 
 
+def plugin_spec(app: App) -> specfile.PluginSpec:
+    """The whole plugin.spec.yaml, read once; the manifest holds only an index of it."""
+    plugin = app.plugin
+    return specfile.load(plugin.package, getattr(plugin.manifest, "SPEC_SHA256", None))
+
+
 def spec(app: App, request: Request) -> Response:
     wanted = request.arg("format", "json")
-    manifest = app.plugin.manifest
+    if wanted not in ("json", "yaml"):
+        return json_response(422, UNSUPPORTED_FORMAT)
+    try:
+        found = plugin_spec(app)
+    except specfile.SpecFileError as exc:
+        return problem(request, 500, str(exc))
     if wanted == "json":
-        return json_response(200, manifest.SPEC)
-    if wanted == "yaml":
-        return text_response(200, manifest.SPEC_YAML, YAML)
-    return json_response(422, UNSUPPORTED_FORMAT)
+        return json_response(200, found.data)
+    return text_response(200, found.text, YAML)
 
 
 def api(app: App, request: Request) -> Response:
@@ -64,8 +77,13 @@ def detail(kind: str):
     """``{title, description, input, output}`` of a component in spec form (tasks: also schedule, state)."""
 
     def handler(app: App, request: Request, name: str) -> Response:
-        section = app.plugin.manifest.SPEC.get(f"{kind}s") or {}
-        if name not in app.plugin.names(kind) or name not in section:
+        if name not in app.plugin.names(kind):
+            return json_response(400, {"error": f"{kind.capitalize()} {name} does not exist"})
+        try:
+            section = plugin_spec(app).data.get(f"{kind}s") or {}
+        except specfile.SpecFileError as exc:
+            return problem(request, 500, str(exc))
+        if name not in section:
             return json_response(400, {"error": f"{kind.capitalize()} {name} does not exist"})
         component = section[name] or {}
         data = {

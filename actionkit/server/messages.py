@@ -1,10 +1,10 @@
 """The envelope routes: run or test a component, test the connection (reference §4.2, §4.3).
 
-Every answer here is a full output envelope, whatever went wrong, except the reference's one
-special case: a body of ``{}`` gets ``400 {"error": "Empty input provided"}``. The checks of
-§4.2 run before the message reaches ``Plugin.handle``: the body is parsed as JSON whatever the
-Content-Type, the message type must suit the route, and the component named in the body must be
-the one in the path.
+Every answer here is a full output envelope, whatever went wrong (the reference answers a body
+of ``{}`` with ``400 {"error": "Empty input provided"}``, outside its own schema; we do not).
+The checks of §4.2 run before the message reaches ``Plugin.handle``: the body is parsed as JSON
+whatever the Content-Type, the message type must suit the route, and the component named in the
+body must be the one in the path.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def serve_message(app: App, request: Request, kind: str | None, name: str | None
     except InputError as problem:
         return _envelope(error_result(problem, out_type))
     if message == {}:
-        return json_response(400, {"error": "Empty input provided"})
+        return _envelope(error_result(InputError("The message is an empty object.", ENVELOPE_HELP), out_type))
     try:
         _check_route(request, message, kind, name)
     except PluginError as error:

@@ -18,6 +18,7 @@ from .errors import (
     Redirected,
     Rejected,
     ServerError,
+    StepTimeout,
     TooManyResults,
     Unauthorized,
     UnexpectedResponse,
@@ -26,14 +27,16 @@ from .errors import (
     mask,
 )
 from .events import EVENTS_URL, EventsClient
-from .http import encode_params
 from .rest import REST_URL, RestClient
 from .retry import NO_RETRY, RetryPolicy
+from .urls import ALLOWED_HOSTS_VARIABLE
+from .wire import encode_params
 
 EU_EVENTS_URL = "https://events.eu.pagerduty.com"
 EU_REST_URL = "https://api.eu.pagerduty.com"
 
 __all__ = [
+    "ALLOWED_HOSTS_VARIABLE",
     "BadRequest",
     "EU_EVENTS_URL",
     "EU_REST_URL",
@@ -56,6 +59,7 @@ __all__ = [
     "RestClient",
     "RetryPolicy",
     "ServerError",
+    "StepTimeout",
     "TooManyResults",
     "Unauthorized",
     "UnexpectedResponse",

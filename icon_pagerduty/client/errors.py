@@ -144,6 +144,10 @@ class OutcomeUnknown(PagerDutyError, TransientError):
     """A write that cannot be repeated safely failed mid-way; it may have been carried out."""
 
 
+class StepTimeout(PagerDutyError, TransientError):
+    """The step's deadline (``step_timeout``) ran out; the message says what it was waiting for."""
+
+
 class Redirected(PagerDutyError, ConfigError):
     """A 3xx answer; redirects are never followed, so the base URL is probably wrong."""
 
@@ -242,6 +246,11 @@ def _assistance(cls: type[PagerDutyError], key_hint: str | None, base_url: str |
     return ""
 
 
+# PagerDuty's refusals of what was sent: their text reads "PagerDuty rejected the request", so
+# that they cannot be mistaken for the plugin's own input checks.
+REJECTION_STATUSES = frozenset({400, 413, 422})
+
+
 def error_from_response(
     method: str,
     path: str,
@@ -257,31 +266,25 @@ def error_from_response(
 
     ``secrets`` are masked wherever they appear in the body; ``key_hint`` (an already masked key)
     and ``base_url`` feed the 401 and 403 assistance; ``throttle_statuses`` are the statuses that
-    mean "rate limited" (429, plus 403 for Events v1).
+    mean "rate limited" (429, plus 403 for Events v1). A body that is not PagerDuty's error form (a
+    proxy's page, another service's answer) is summarised by its type and size, never echoed.
     """
     secrets = tuple(secrets)
     path = redact(path, secrets)
     status = response.status_code
-    reason = response.reason or http.client.responses.get(status, "")
     cls = _class_for(status, tuple(throttle_statuses))
     error, text = parse_error_body(response)
-    head = f"{method} {path}: {service} answered {status} {reason}".rstrip()
     data: dict[str, Any] = {"status": status}
     code = message = errors = None
     if error is not None:
-        code = error.get("code")
-        message = error.get("message")
-        errors = error.get("errors") or None
-        if code is not None:
-            head += f" (code {code})"
+        code, message, errors = error.get("code"), error.get("message"), error.get("errors") or None
         detail = ": ".join(part for part in (str(message or ""), _errors_text(errors)) if part)
         data.update({k: v for k, v in (("code", code), ("message", message), ("errors", errors)) if v})
-    elif text.strip():
-        head += " (not JSON)"
-        detail = text
-        data["body"] = truncate(redact(text, secrets))
     else:
-        detail = ""
+        detail = summarise_body(response, text)
+        if detail:
+            data.update(content_type=_content_type(response), bytes=len(response.content or b""))
+    head, detail = _head(f"{method} {path}: {service}", response, code, detail, rejection=error is not None)
     if cls is Redirected:
         detail = f"redirect to {response.headers.get('location', 'nowhere')} not followed"
     request_id = response.headers.get("x-request-id")
@@ -302,3 +305,33 @@ def error_from_response(
         errors=evidence.get("errors"),
         request_id=request_id,
     )
+
+
+def _head(who: str, response: requests.Response, code: Any, detail: str, rejection: bool) -> tuple[str, str]:
+    """``(head, detail)`` of a cause; PagerDuty's refusals of what was sent read "rejected the request"."""
+    status = response.status_code
+    status_text = f"{status} {response.reason or http.client.responses.get(status, '')}".rstrip()
+    if rejection and status in REJECTION_STATUSES and detail:
+        numbers = f"{status_text}, code {code}" if code is not None else status_text
+        return f"{who} rejected the request", f"{detail} ({numbers})"
+    return f"{who} answered {status_text}" + (f" (code {code})" if code is not None else ""), detail
+
+
+def _content_type(response: requests.Response) -> str:
+    return (response.headers.get("content-type") or "no content type").split(";", 1)[0].strip()
+
+
+def summarise_body(response: requests.Response, text: str | None = None) -> str:
+    """A body that is not PagerDuty's, described without a word of it: ``an HTML page of 1,234 bytes``."""
+    text = response.text if text is None else text
+    if not text.strip():
+        return ""
+    size = len(response.content or text.encode())
+    kind = _content_type(response)
+    if "html" in kind or text.lstrip()[:1] == "<":
+        what = "an HTML page"
+    elif "json" in kind:
+        what = "a JSON body"
+    else:
+        what = f"a body ({kind})"
+    return f"{what} of {size:,} bytes, not a PagerDuty error (from a proxy or another service?)"

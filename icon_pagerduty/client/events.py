@@ -11,16 +11,30 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
 
-from .errors import InvalidInput, UnexpectedResponse, mask
+from .errors import (
+    InvalidInput,
+    OutcomeUnknown,
+    RateLimited,
+    ServerError,
+    StepTimeout,
+    UnexpectedResponse,
+    Unreachable,
+    mask,
+)
 from .http import HttpCore, NoAuth, Timeout, default_user_agent
 from .retry import RetryPolicy
 
 # Every event carries a dedup key, so a repeat is harmless: events get more attempts than REST
 # calls (six in 30 s), which keeps a trigger through a 30% fault rate from giving up (0.07%).
 EVENTS_RETRY = RetryPolicy(max_attempts=6)
+
+# Failures after which the event may or may not have been accepted.
+ANSWER_LOST = (Unreachable, ServerError, UnexpectedResponse, OutcomeUnknown, StepTimeout, RateLimited)
 
 EVENTS_URL = "https://events.pagerduty.com"
 ENQUEUE_PATH = "/v2/enqueue"
@@ -113,13 +127,14 @@ class EventsClient:
                         "client_url": client_url} if event_action == "trigger" else {}
         body = _drop_none({"routing_key": routing_key, "event_action": event_action, "dedup_key": dedup_key,
                            **trigger_only})
-        answer = self._send(self._http, ENQUEUE_PATH, body, routing_key)
-        if not isinstance(answer, dict) or not answer.get("dedup_key"):
-            raise UnexpectedResponse(
-                f"POST {ENQUEUE_PATH}: PagerDuty accepted the event but its answer has no dedup_key",
-                method="POST",
-                path=ENQUEUE_PATH,
-            )
+        with self._naming_the_key(event_action, self._input("dedup_key"), dedup_key):
+            answer = self._send(self._http, ENQUEUE_PATH, body, routing_key)
+            if not isinstance(answer, dict) or not answer.get("dedup_key"):
+                raise UnexpectedResponse(
+                    f"POST {ENQUEUE_PATH}: PagerDuty accepted the event but its answer has no dedup_key",
+                    method="POST",
+                    path=ENQUEUE_PATH,
+                )
         return answer
 
     def send_change_event(
@@ -170,9 +185,28 @@ class EventsClient:
                         "client_url": client_url, "contexts": contexts} if event_type == "trigger" else {}
         body = _drop_none({"service_key": service_key, "event_type": event_type, "incident_key": incident_key,
                            **trigger_only})
-        return self._send(self._http_v1, V1_PATH, body, service_key) or {}
+        with self._naming_the_key(event_type, "incident_key", incident_key):
+            return self._send(self._http_v1, V1_PATH, body, service_key) or {}
 
     # -- checks and sending -----------------------------------------------------------------------
+
+    @staticmethod
+    @contextmanager
+    def _naming_the_key(event_action: str, name: str, key: str) -> Iterator[None]:
+        """A trigger whose answer was lost may still have opened an incident: its error names the key
+        the event carried (often generated here), so that a re-run can reuse it instead of opening a
+        second incident."""
+        try:
+            yield
+        except ANSWER_LOST as error:
+            if event_action != "trigger":
+                raise
+            error.append_to_cause(f"; the event's {name} was {key!r}")
+            error.data = {**(error.data if isinstance(error.data, dict) else {}), name: key}
+            raise error.with_assistance(
+                f"PagerDuty may have accepted the event. Run the step again with the input {name} set to "
+                f"{key!r}: a trigger with the same key cannot open a second incident."
+            ) from None
 
     def _send(self, core: HttpCore, path: str, body: dict[str, Any], routing_key: str) -> Any:
         size = len(json.dumps(body, separators=(",", ":")).encode())

@@ -1,26 +1,29 @@
 """The request core shared by the REST and Events clients.
 
 One ``HttpCore.send()`` does what every call needs: the URL pinned to the configured base,
-headers, a timeout, no redirects, bounded retries where a repeat cannot duplicate anything,
-error mapping and one debug log line per attempt. It never logs a body or a secret.
+headers, a timeout that fits in the step's deadline, pacing by PagerDuty's rate-limit headers,
+no redirects, bounded retries where a repeat cannot duplicate anything, error mapping and one
+debug log line per attempt. It never logs a body or a secret.
+
+Reading order: ``send`` (the retry loop) > ``_attempt`` (one request) > ``_failed`` (no answer)
+and ``_answered`` (an answer that is not a success).
 """
 
 from __future__ import annotations
 
-import json as jsonlib
 import logging
+import math
 import re
 import threading
-import time
 import weakref
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-import urllib3.exceptions
 from requests.auth import AuthBase
 
+from . import transport
 from .errors import (
     HostNotAllowed,
     InvalidConfig,
@@ -29,146 +32,30 @@ from .errors import (
     OutcomeUnknown,
     PagerDutyError,
     RateLimited,
+    StepTimeout,
     UnexpectedResponse,
     Unreachable,
     error_from_response,
-    mask,
     redact,
 )
-from .retry import RetryPolicy, requested_wait
+from .pacing import Pacer
+from .retry import Deadline, RetryPolicy, requested_wait, step_deadline
+from .urls import check_base_url
+from .wire import Call, NoAuth, Timeout, TokenAuth, check_timeout, default_user_agent, pinned_session
 
 log = logging.getLogger("icon_pagerduty.client")
 
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
 RETRYABLE_SERVER_STATUSES = frozenset({500, 502, 503, 504})
-LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 ABSOLUTE_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-Timeout = tuple[float, float]
+# A retryable failure and the wait the server asked for (None: the policy's backoff).
+Retry = tuple[PagerDutyError, "float | None"]
 
-
-def default_user_agent() -> str:
-    from icon_pagerduty.manifest import VERSION
-
-    return f"icon_pagerduty/{VERSION} python-requests/{requests.__version__}"
-
-
-def encode_params(params: Mapping[str, Any] | None) -> list[tuple[str, str]]:
-    """Query parameters as PagerDuty reads them.
-
-    Lists become repeated ``key[]=`` pairs (``[]`` appended when missing), booleans ``true`` or
-    ``false``, and ``None`` (alone or in a list) is dropped, never sent as ``'None'``.
-    """
-    pairs: list[tuple[str, str]] = []
-    for key, value in (params or {}).items():
-        if value is None:
-            continue
-        if isinstance(value, (list, tuple, set, frozenset)):
-            name = key if key.endswith("[]") else f"{key}[]"
-            pairs.extend((name, _scalar(item)) for item in value if item is not None)
-        else:
-            pairs.append((key, _scalar(value)))
-    return pairs
-
-
-def _scalar(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-class TokenAuth(AuthBase):
-    """Sets ``Authorization``; its repr shows only the key's last 4 characters.
-
-    Passing an auth object also stops ``requests`` from replacing the header with ``.netrc``
-    credentials.
-    """
-
-    def __init__(self, key: str, scheme: str = "token"):
-        self._header = f"Token token={key}" if scheme == "token" else f"Bearer {key}"
-        self.masked = mask(key)
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        request.headers["Authorization"] = self._header
-        return request
-
-    def __repr__(self) -> str:
-        return f"TokenAuth({self.masked})"
-
-
-class NoAuth(AuthBase):
-    """For Events calls: no ``Authorization``, and no ``.netrc`` credentials either."""
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        return request
-
-
-def check_base_url(base_url: str, field_name: str) -> str:
-    """The base URL without a trailing slash; HTTPS required except on this machine (the simulator)."""
-    parts = urlsplit(base_url or "")
-    if parts.username or parts.password or parts.query or parts.fragment:
-        # Checked first so a URL holding a password is never echoed.
-        raise InvalidConfig(
-            f"The connection field `{field_name}` must be a plain base URL, without credentials, query or "
-            "fragment."
-        )
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise InvalidConfig(f"The connection field `{field_name}` must be an https:// URL; got {base_url!r}.")
-    if parts.scheme == "http" and parts.hostname not in LOCAL_HOSTS:
-        raise InvalidConfig(f"The connection field `{field_name}` must use https://; got {base_url!r}.")
-    return base_url.rstrip("/")
-
-
-def check_timeout(timeout: float | Timeout) -> Timeout:
-    pair = (timeout, timeout) if isinstance(timeout, (int, float)) else tuple(timeout)
-    if len(pair) != 2 or not all(isinstance(t, (int, float)) and t > 0 for t in pair):
-        raise InvalidConfig("The timeout must be a positive number of seconds, or a (connect, read) pair.")
-    return (float(pair[0]), float(pair[1]))
-
-
-def _failed_before_sending(exc: requests.exceptions.RequestException) -> bool:
-    """True only when no byte of the request can have reached the server, so any method may retry."""
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return True
-    if isinstance(exc, (requests.exceptions.SSLError, requests.exceptions.ProxyError)):
-        return False
-    if isinstance(exc, requests.exceptions.ConnectionError) and exc.args:
-        reason = getattr(exc.args[0], "reason", None)
-        return isinstance(reason, urllib3.exceptions.NewConnectionError)
-    return False
-
-
-def _describe(exc: requests.exceptions.RequestException, host: str, timeout: Timeout) -> str:
-    # str(exc) repeats the full URL with its query (which may hold an email), so only names are used.
-    # For the same reason the errors raised from here are not chained to exc.
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return f"connecting to {host} timed out after {timeout[0]:g} s"
-    if isinstance(exc, requests.exceptions.ReadTimeout):
-        return f"{host} sent no answer within {timeout[1]:g} s"
-    if isinstance(exc, requests.exceptions.SSLError):
-        return f"the TLS handshake with {host} failed"
-    inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
-    reason = getattr(inner, "reason", None)
-    cause = type(reason if isinstance(reason, Exception) else inner).__name__
-    if _failed_before_sending(exc):
-        return f"could not connect to {host} ({cause})"
-    return f"the connection to {host} failed ({cause})"
+# The names the clients import from here.
+__all__ = ["HttpCore", "NoAuth", "Timeout", "TokenAuth", "check_base_url", "default_user_agent", "log"]
 
 
 def _decoded(response: requests.Response) -> Any:
     return response.json() if response.content.strip() else None
-
-
-def _pinned_session(base_url: str) -> requests.Session:
-    """A session that reads proxy and CA settings from the environment once, for the one host it
-    talks to. With ``trust_env`` on, requests re-reads ``os.environ`` on every call (16% of a warm
-    call in HTTP mode), and could take credentials from ``~/.netrc``."""
-    session = requests.Session()
-    settings = session.merge_environment_settings(base_url, {}, None, None, None)
-    session.proxies.update(settings["proxies"])
-    session.verify = settings["verify"]
-    session.trust_env = False
-    return session
 
 
 class HttpCore:
@@ -176,6 +63,7 @@ class HttpCore:
 
     ``session``: a ``requests.Session`` to use from every thread (tests mount a fake transport
     on it); by default each thread lazily gets its own, because a Session is not thread-safe.
+    ``base_url_field`` names the connection field the base URL came from, for messages.
     """
 
     def __init__(
@@ -194,9 +82,11 @@ class HttpCore:
         key_hint: str | None = None,
     ):
         self.base_url = check_base_url(base_url, base_url_field)
+        self.base_url_field = base_url_field
         self.host = urlsplit(self.base_url).netloc
         self.timeout = check_timeout(timeout)
         self.retry = retry or RetryPolicy()
+        self.pacer = Pacer(self.retry.clock)
         self.headers = dict(headers)
         self.auth = auth
         self.service = service
@@ -209,13 +99,18 @@ class HttpCore:
         self._created: weakref.WeakSet[requests.Session] = weakref.WeakSet()
         self._lock = threading.Lock()
 
+    @property
+    def where(self) -> str:
+        """The setting and its value, as messages name them: ``api_url https://api.pagerduty.com``."""
+        return f"{self.base_url_field} {self.base_url}"
+
     def session(self) -> requests.Session:
         """The session of the calling thread (or the injected one)."""
         if self._shared_session is not None:
             return self._shared_session
         current = getattr(self._local, "session", None)
         if current is None:
-            current = _pinned_session(self.base_url)
+            current = pinned_session(self.base_url)
             self._local.session = current
             with self._lock:
                 self._created.add(current)
@@ -250,6 +145,8 @@ class HttpCore:
         """The path as messages show it: relative to the base URL, without the query."""
         return self.resolve(method, path)[1]
 
+    # -- the retry loop ------------------------------------------------------------------------------
+
     def send(
         self,
         method: str,
@@ -260,6 +157,7 @@ class HttpCore:
         headers: Mapping[str, str] | None = None,
         idempotent: bool | None = None,
         secrets: Iterable[str] = (),
+        raw: bool = False,
     ) -> Any:
         """Send with bounded retries; return the decoded JSON of a 2xx answer (``None`` for an
         empty one) or raise a ``PagerDutyError``.
@@ -270,162 +168,211 @@ class HttpCore:
 
         ``idempotent`` (default: by method) says whether a repeat after the request may have
         reached the server is harmless. Only then are 5xx, read timeouts and broken connections
-        retried; 429 and failures to connect are retried for every method. ``secrets`` are masked in
+        retried; 429 and failures to connect are retried for every method. Every wait and request
+        of the step fits in its deadline (``RetryPolicy.step_timeout``). ``secrets`` are masked in
         errors besides the core's own (an Events routing key, say).
         """
-        method = method.upper()
-        url, shown = self.resolve(method, path)
-        if idempotent is None:
-            idempotent = method in IDEMPOTENT_METHODS
-        request_headers = dict(self.headers)
-        data = None
-        if json is not None or method in WRITE_METHODS:
-            request_headers["Content-Type"] = "application/json"
-        if json is not None:
-            data = jsonlib.dumps(json, separators=(",", ":")).encode()
-        request_headers.update({k: v for k, v in (headers or {}).items() if v is not None})
-        query = encode_params(params)
-        hidden = self._secrets + tuple(s for s in secrets if s)
-        waited = 0.0
-        attempt = 0
+        call = self._prepare(method, path, params, json, headers, idempotent, secrets)
+        deadline = step_deadline(self.retry)
+        attempt = connect_failures = 0
         maybe_carried_out = False
+        not_before = -math.inf
         while True:
             attempt += 1
+            self._pause(call, not_before, deadline)
             try:
-                outcome = self._attempt(
-                    method, url, shown, query, request_headers, data, idempotent, attempt, hidden
-                )
+                outcome = self._attempt(call, deadline)
             except NotFound:
-                if method == "DELETE" and maybe_carried_out:
-                    log.warning("%s %s: 404 on a retry; the earlier attempt deleted it", method, shown)
+                if call.method == "DELETE" and maybe_carried_out:
+                    log.warning("%s: 404 on a retry; the earlier attempt deleted it", call.label)
                     return None
                 raise
             if isinstance(outcome, requests.Response):
+                if raw:  # the 2xx response itself, undecoded, for callers that need status and headers
+                    return outcome
                 try:
                     return _decoded(outcome)
                 except ValueError:
-                    outcome = self._not_json(method, shown, outcome, idempotent, attempt)
-            error, wait = outcome
+                    outcome = self._not_json(call, outcome)
+            error, asked = outcome
+            wait = self.retry.backoff(attempt) if asked is None else asked
+            connect_failures += isinstance(error, Unreachable) and error.before_sending
             maybe_carried_out |= not isinstance(error, RateLimited) and not error.before_sending
-            if attempt >= self.retry.max_attempts:
+            if attempt >= self.retry.max_attempts or connect_failures >= self.retry.max_connect_attempts:
                 raise error.append_to_cause(f" (gave up after {attempt} attempts)")
-            if waited + wait > self.retry.max_total_wait:
-                left = max(0.0, self.retry.max_total_wait - waited)
-                if isinstance(error, RateLimited):
-                    raise error.append_to_cause(
-                        f" ({self.service} asks to wait {wait:.0f} s, more than the {left:.0f} s left of "
-                        "the retry budget)"
-                    )
-                raise error.append_to_cause(f" (gave up after {attempt} attempts: retry budget spent)")
-            log.warning("%s %s: %s; retrying in %.2f s", method, shown, _reason(error), wait)
-            self.retry.sleep(wait)
-            waited += wait
+            if not deadline.fits(wait):
+                raise self._out_of_time(error, wait, deadline)
+            log.warning("%s: %s; retrying in %.2f s", call.label, _reason(error), wait)
+            not_before = self.retry.clock() + wait
 
-    def _not_json(
-        self, method: str, shown: str, response: requests.Response, idempotent: bool, attempt: int
-    ) -> tuple[PagerDutyError, float]:
+    def _prepare(self, method, path, params, json, headers, idempotent, secrets) -> Call:
+        method = method.upper()
+        url, shown = self.resolve(method, path)
+        hidden = self._secrets + tuple(s for s in secrets if s)
+        sent = {**self.headers, **{k: v for k, v in (headers or {}).items() if v is not None}}
+        return Call.build(method, url, shown, params, json, sent, idempotent, hidden)
+
+    def _pause(self, call: Call, not_before: float, deadline: Deadline) -> None:
+        """Wait for the retry's time and the rate limit's next slot, if the deadline allows it."""
+        wait, pace = self.pacer.reserve(call.operation, not_before)
+        if wait <= 0:
+            return
+        if not deadline.fits(wait):
+            waiting = f"the next request in {wait:.1f} s"
+            if pace.remaining is not None:
+                waiting = (
+                    f"{self.service}'s rate limit to allow another request (in {wait:.1f} s; "
+                    f"ratelimit-remaining {pace.remaining}, ratelimit-reset {pace.reset:g} s)"
+                )
+            raise self._step_timeout(call, deadline, waiting)
+        if wait >= 1:
+            log.info("%s: waiting %.1f s for %s's rate limit", call.label, wait, self.service)
+        self.retry.sleep(wait)
+
+    def _out_of_time(self, error: PagerDutyError, wait: float, deadline: Deadline) -> PagerDutyError:
+        left = deadline.left()
+        budget = f"the step's step_timeout of {deadline.seconds:g} s"
+        if isinstance(error, RateLimited):
+            return error.append_to_cause(
+                f" ({self.service} asks to wait {wait:.0f} s; only {left:.0f} s are left of {budget})"
+            )
+        return error.append_to_cause(f" (no time for another attempt: {left:.1f} s are left of {budget})")
+
+    def _step_timeout(self, call: Call, deadline: Deadline, waiting: str) -> StepTimeout:
+        return StepTimeout(
+            f"{call.label}: the step ran out of time (step_timeout {deadline.seconds:g} s) waiting for "
+            f"{waiting}",
+            "Run the step again later, or raise step_timeout in the connection if the step needs longer.",
+            {"step_timeout": deadline.seconds, "waiting_for": waiting},
+            method=call.method,
+            path=call.shown,
+        )
+
+    def _not_json(self, call: Call, response: requests.Response) -> Retry:
         error = UnexpectedResponse(
-            f"{method} {shown}: {self.service}'s {response.status_code} answer is not JSON "
+            f"{call.label}: {self.service}'s {response.status_code} answer is not JSON "
             f"({response.headers.get('content-type', 'no content type')}; a proxy or gateway page?)",
             "Check any proxy between this plugin and PagerDuty, then run the step again.",
-            method=method,
-            path=shown,
+            method=call.method,
+            path=call.shown,
             status=response.status_code,
         )
-        if not idempotent:
+        if not call.idempotent:
             raise error
-        return error, self.retry.backoff(attempt)
+        return error, None
 
-    def _attempt(
-        self,
-        method: str,
-        url: str,
-        shown: str,
-        query: list[tuple[str, str]],
-        headers: dict[str, str],
-        data: bytes | None,
-        idempotent: bool,
-        attempt: int,
-        hidden: tuple[str, ...],
-    ) -> requests.Response | tuple[PagerDutyError, float]:
-        """One attempt: the response if 2xx, else ``(retryable error, wait)``; raises the rest."""
-        started = time.monotonic()
+    # -- one attempt ----------------------------------------------------------------------------------
+
+    def _attempt(self, call: Call, deadline: Deadline) -> requests.Response | Retry:
+        """One request: the response if 2xx, else ``(retryable error, wait)``; raises the rest."""
+        left = deadline.left()
+        if left <= 0:
+            raise self._step_timeout(call, deadline, "a chance to send the request")
+        timeout = (min(self.timeout[0], left), min(self.timeout[1], left))
+        started = self.retry.clock()
         try:
             response = self.session().request(
-                method,
-                url,
-                params=query,
-                data=data,
-                headers=headers,
+                call.method,
+                call.url,
+                params=call.query,
+                data=call.data,
+                headers=call.headers,
                 auth=self.auth,
-                timeout=self.timeout,
+                timeout=timeout,
                 allow_redirects=False,
             )
         except requests.exceptions.RequestException as exc:
-            elapsed = time.monotonic() - started
-            what = _describe(exc, self.host, self.timeout)
-            log.debug("%s %s -> no answer in %.3f s: %s", method, shown, elapsed, what)
-            if isinstance(exc, requests.exceptions.SSLError):
-                raise InvalidConfig(
-                    f"{method} {shown}: {what}",
-                    "Check the base URL, and any proxy that intercepts TLS.",
-                    method=method,
-                    path=shown,
-                ) from None
-            if isinstance(exc, ValueError):
-                # InvalidHeader, InvalidURL ...: raised while building the request, nothing was sent.
-                raise InvalidInput(
-                    f"{method} {shown}: the request could not be built ({type(exc).__name__})",
-                    method=method,
-                    path=shown,
-                ) from None
-            before_sending = _failed_before_sending(exc)
-            if before_sending or idempotent:
-                unreachable = Unreachable(f"{method} {shown}: {what}", method=method, path=shown)
-                unreachable.before_sending = before_sending
-                return unreachable, self.retry.backoff(attempt)
-            raise OutcomeUnknown(
-                f"{method} {shown}: {what}; the outcome is unknown",
-                f"{self.service} may have carried out the request. Check before running the step again.",
-                method=method,
-                path=shown,
-            ) from None
-        elapsed = time.monotonic() - started
+            failure: transport.Failure | None = transport.classify(exc, timeout)
+        else:
+            failure = None
+        elapsed = self.retry.clock() - started
+        if failure is not None:
+            # Handled outside the except block, so no error chains to the requests exception.
+            return self._failed(call, failure, timeout, deadline, elapsed)
+        self.pacer.observe(call.operation, response.headers)
         status = response.status_code
         request_id = response.headers.get("x-request-id", "-")
         date = response.headers.get("date", "-")
         log.debug(
-            "%s %s -> %s in %.3f s (x-request-id %s, date %s)",
-            *(method, shown, status, elapsed, request_id, date),
+            "%s -> %s in %.3f s (x-request-id %s, date %s)", call.label, status, elapsed, request_id, date
         )
         if 200 <= status <= 299:
             return response
         if status >= 500:
-            log.error("%s %s -> %s (x-request-id %s, date %s)", method, shown, status, request_id, date)
+            log.error("%s -> %s (x-request-id %s, date %s)", call.label, status, request_id, date)
+        return self._answered(call, response, status)
+
+    def _failed(
+        self, call: Call, failure: transport.Failure, timeout: Timeout, deadline: Deadline, elapsed: float
+    ) -> Retry:
+        """No answer: a config error, a retryable ``Unreachable``, or an unknown outcome. Raised from
+        here without the ``requests`` exception as cause, whose text repeats the URL and its query."""
+        log.debug("%s -> no answer in %.3f s: %s", call.label, elapsed, failure.what)
+        cut_short = failure.timed_out and (timeout[1] < self.timeout[1] or timeout[0] < self.timeout[0])
+        where = dict(method=call.method, path=call.shown)
+        if failure.kind == transport.BUILD:
+            raise InvalidInput(f"{call.label}: {failure.what}", **where)
+        if failure.kind in (transport.TLS, transport.DNS):
+            raise InvalidConfig(
+                f"{call.label}: cannot connect to {self.where}: {failure.what}",
+                f"Check the connection field {self.base_url_field}, and any proxy or firewall between this "
+                "plugin and PagerDuty (a proxy that intercepts TLS needs its CA in REQUESTS_CA_BUNDLE).",
+                {"field": self.base_url_field, "url": self.base_url},
+                **where,
+            )
+        if cut_short and deadline.left() <= 0:
+            waiting = f"an answer from {self.where}"
+            if call.idempotent or failure.before_sending:
+                raise self._step_timeout(call, deadline, waiting)
+            raise self._unknown_outcome(call, f"the step ran out of time waiting for {waiting}")
+        if failure.before_sending:
+            what = f"cannot connect to {self.where}: {failure.what}"
+        else:
+            what = f"{self.where}: {failure.what}"
+        if not (failure.before_sending or call.idempotent):
+            raise self._unknown_outcome(call, what)
+        unreachable = Unreachable(
+            f"{call.label}: {what}",
+            f"Check the connection field {self.base_url_field}, and that {self.host} can be reached from "
+            "where the plugin runs; then run the step again.",
+            **where,
+        )
+        unreachable.before_sending = failure.before_sending
+        return unreachable, None
+
+    def _unknown_outcome(self, call: Call, what: str) -> OutcomeUnknown:
+        return OutcomeUnknown(
+            f"{call.label}: {what}; the outcome is unknown",
+            f"{self.service} may have carried out the request. Check before running the step again.",
+            method=call.method,
+            path=call.shown,
+        )
+
+    def _answered(self, call: Call, response: requests.Response, status: int) -> Retry:
+        """A non-2xx answer: ``(error, wait)`` when a retry may help, else the error raised."""
         error = error_from_response(
-            method,
-            shown,
+            call.method,
+            call.shown,
             response,
             service=self.service,
-            secrets=hidden,
+            secrets=call.hidden,
             key_hint=self.key_hint,
             base_url=self.base_url,
             throttle_statuses=self.throttle_statuses,
         )
         server_failure = status in RETRYABLE_SERVER_STATUSES
-        if status in self.throttle_statuses or (server_failure and idempotent):
+        if status in self.throttle_statuses or (server_failure and call.idempotent):
             asked = requested_wait(response.headers)
             if isinstance(error, RateLimited):
                 error.reset_after = asked
-            wait = self.retry.server_wait(asked) if asked is not None else self.retry.backoff(attempt)
-            return error, wait
-        if 500 <= status <= 599 and not idempotent:
+            return error, self.retry.server_wait(asked) if asked is not None else None
+        if 500 <= status <= 599 and not call.idempotent:
             raise OutcomeUnknown(
                 f"{error.cause}; the outcome is unknown",
                 f"{self.service} may have carried out the request. Check before running the step again.",
                 error.data,
-                method=method,
-                path=shown,
+                method=call.method,
+                path=call.shown,
                 status=status,
                 code=error.code,
                 message=error.message,

@@ -1,49 +1,48 @@
 """The PagerDuty REST API v2 client.
 
-``request()`` and ``iter_all()`` do the work; the domain methods are one or two lines each and
-return the unwrapped entity (``body["user"]``), so actions never see PagerDuty's envelope.
-Adding an endpoint is one more such method, built on ``fetch``/``create``/``update``/``remove``.
+``request()`` sends one call; ``get``/``post``/``put``/``delete`` unwrap PagerDuty's envelope by
+its wrapper key (``body["team"]``), so actions never see it; ``iter_all`` reads whole listings
+(offset or cursor pages, time windows split past the 10,000 ceiling) and ``find`` picks exact
+matches from them. No endpoint needs a method of its own: an action declares its path and key
+(see ``icon_pagerduty.actions.rest_action``). The few domain methods below serve existing actions.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any, Literal
-from urllib.parse import quote
 
-from .errors import (
-    BadRequest,
-    InvalidConfig,
-    InvalidInput,
-    MissingFrom,
-    TooManyResults,
-    UnexpectedResponse,
-    mask,
-)
-from .http import HttpCore, Timeout, TokenAuth, default_user_agent, log
+from .errors import BadRequest, InvalidConfig, InvalidInput, MissingFrom, UnexpectedResponse, mask
+from .http import HttpCore, Timeout, TokenAuth, default_user_agent
+from .pagination import CURSOR_PATHS, OFFSET_CEILING, PAGE_SIZE, WINDOWED_PATHS, Fetch, Pager
+from .paths import check_segments, segment
+from .resolver import Resolver
 from .retry import RetryPolicy
+
+__all__ = ["OFFSET_CEILING", "PAGE_SIZE", "REST_URL", "Reply", "RestClient", "check_email", "segment"]
 
 REST_URL = "https://api.pagerduty.com"
 ACCEPT = "application/vnd.pagerduty+json;version=2"
-PAGE_SIZE = 100
-OFFSET_CEILING = 10_000
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 KEY_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f]")
-
-
-def segment(value: Any, name: str = "id") -> str:
-    """One path segment from a caller's value, percent-encoded so it cannot leave its place."""
-    text = "" if value is None else str(value).strip()
-    if not text:
-        raise InvalidInput(f"The input `{name}` is empty; give the PagerDuty ID.")
-    return quote(text, safe="")
 
 
 def check_email(value: str, field: str) -> str:
     if not EMAIL.match(value or ""):
         raise InvalidInput(f"`{field}` must be the email address of a PagerDuty user; got {value!r}.")
     return value
+
+
+@dataclass
+class Reply:
+    """A whole 2xx answer: status, headers (names in lower case) and decoded body (``None`` if empty)."""
+
+    status: int
+    headers: dict[str, str]
+    body: Any
 
 
 class RestClient:
@@ -78,6 +77,7 @@ class RestClient:
         self.from_email = from_email or None
         self.masked_key = mask(api_key)
         self._kind: str | None = None
+        self.clock: Callable[[], float] = time.monotonic  # for listings' progress lines
         self._http = HttpCore(
             base_url,
             base_url_field="api_url",
@@ -111,12 +111,15 @@ class RestClient:
         json: Any = None,
         from_email: str | None = None,
         idempotent: bool | None = None,
+        raw: bool = False,
     ) -> Any:
         """One call; returns the decoded JSON body (``None`` for an empty one) or raises a ``PagerDutyError``.
 
         ``From`` is ``from_email``, else the connection's default, else absent. ``path`` is a path
-        or an absolute URL under the base URL (such as a resource's ``self``).
+        or an absolute URL under the base URL (such as a resource's ``self``); a "." or ".."
+        segment is refused. ``raw``: return the 2xx ``requests.Response`` itself.
         """
+        check_segments(path)
         sender = check_email(from_email, "from_email") if from_email else self.from_email
         return self._http.send(
             method,
@@ -125,62 +128,98 @@ class RestClient:
             json=json,
             headers={"From": sender} if sender else None,
             idempotent=idempotent,
+            raw=raw,
         )
 
-    def iter_all(
-        self, path: str, key: str, params: Mapping[str, Any] | None = None, *, limit: int = PAGE_SIZE
-    ) -> Iterator[dict]:
-        """Every item of a classic (offset) listing, page by page.
+    def call(self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None,
+             from_email: str | None = None) -> Reply:
+        """Like ``request``, but returns the status and headers along with the body."""
+        response = self.request(method, path, params=params, json=json, from_email=from_email, raw=True)
+        if response is None:  # a retried DELETE found the object gone: the first attempt deleted it
+            return Reply(204, {}, None)
+        try:
+            body = response.json() if response.content.strip() else None
+        except ValueError:
+            raise self._unexpected(method.upper(), path, "it is not JSON") from None
+        headers = {name.lower(): value for name, value in response.headers.items()}
+        return Reply(response.status_code, headers, body)
 
-        The offset advances by the items received, not the echoed limit; the listing ends when
-        ``more`` is false or missing. Before a request would pass PagerDuty's 10,000 ceiling it
-        raises ``TooManyResults`` (after yielding the first 10,000 items).
-        """
-        shown = self._http.shown_path("GET", path)
-        offset = 0
-        while True:
-            page_size = min(limit, OFFSET_CEILING - offset)
-            if page_size <= 0:
-                raise TooManyResults(
-                    f"GET {shown}: listing stopped at {OFFSET_CEILING:,} results, the most PagerDuty returns "
-                    "for one listing",
-                    "Narrow the filter (for example a shorter time range) so fewer results match.",
-                    method="GET",
-                    path=shown,
-                )
-            body = self.request("GET", path, params={**(params or {}), "limit": page_size, "offset": offset})
-            items = self._unwrap(body, key, "GET", path)
-            if not isinstance(items, list):
-                raise self._unexpected("GET", path, f"`{key}` is not a list")
-            yield from items
-            if "more" not in body:
-                log.warning("GET %s: the page has no `more`; the listing ends here", shown)
-                return
-            if not body["more"]:
-                return
-            if not items:
-                raise self._unexpected("GET", path, "`more` is true but the page is empty")
-            offset += len(items)
+    # -- generic calls, unwrapped by wrapper key ---------------------------------------------------
 
-    # -- one-line building blocks for domain methods ------------------------------------------
-
-    def fetch(self, path: str, key: str, params: Mapping[str, Any] | None = None) -> Any:
-        """GET one entity and unwrap it."""
+    def get(self, path: str, key: str | None = None, params: Mapping[str, Any] | None = None) -> Any:
+        """GET; the answer's ``key`` (the whole body when ``key`` is None)."""
         return self._unwrap(self.request("GET", path, params=params), key, "GET", path)
 
-    def create(self, path: str, key: str | None, body: Any, *, from_email: str | None = None) -> Any:
-        """POST ``{key: body}`` (``body`` as is when ``key`` is None) and unwrap the answer's ``key``."""
-        answer = self.request("POST", path, json={key: body} if key else body, from_email=from_email)
-        return self._unwrap(answer, key, "POST", path) if key else answer
+    def post(self, path: str, body: Any = None, key: str | None = None, *, from_email: str | None = None,
+             params: Mapping[str, Any] | None = None) -> Any:
+        """POST ``body`` as given (e.g. ``{"team": {...}}``); the answer's ``key`` (all when None,
+        or when PagerDuty sent nothing)."""
+        return self.write("POST", path, body, key, from_email=from_email, params=params)
 
-    def update(self, path: str, key: str | None, body: Any, *, from_email: str | None = None) -> Any:
-        """PUT ``{key: body}`` (``body`` as is when ``key`` is None) and unwrap the answer's ``key``."""
-        answer = self.request("PUT", path, json={key: body} if key else body, from_email=from_email)
-        return self._unwrap(answer, key, "PUT", path) if key and answer is not None else answer
+    def put(self, path: str, body: Any = None, key: str | None = None, *, from_email: str | None = None,
+            params: Mapping[str, Any] | None = None) -> Any:
+        """PUT ``body`` as given; the answer's ``key`` (all when None, or when PagerDuty sent nothing)."""
+        return self.write("PUT", path, body, key, from_email=from_email, params=params)
 
-    def remove(self, path: str, *, params: Mapping[str, Any] | None = None, from_email: str | None = None):
-        """DELETE; returns the body if PagerDuty sent one (it usually answers 204)."""
-        return self.request("DELETE", path, params=params, from_email=from_email)
+    def write(self, method: str, path: str, body: Any = None, key: str | None = None, *,
+              from_email: str | None = None, params: Mapping[str, Any] | None = None) -> Any:
+        """POST, PUT or PATCH ``body``; the answer's ``key`` (all when None, or when it is empty)."""
+        answer = self.request(method, path, params=params, json=body, from_email=from_email)
+        return self._unwrap(answer, key, method.upper(), path) if answer is not None else None
+
+    def delete(self, path: str, key: str | None = None, *, from_email: str | None = None,
+               params: Mapping[str, Any] | None = None) -> Any:
+        """DELETE; the body's ``key`` if PagerDuty sent one (it usually answers 204: ``None``)."""
+        answer = self.request("DELETE", path, params=params, from_email=from_email)
+        return self._unwrap(answer, key, "DELETE", path) if answer is not None else None
+
+    # -- listings --------------------------------------------------------------------------------
+
+    def iter_all(
+        self,
+        path: str,
+        key: str | None = None,
+        params: Mapping[str, Any] | None = None,
+        *,
+        page_size: int = PAGE_SIZE,
+        cursor: bool | None = None,
+        split: bool | None = None,
+        fetch: Fetch | None = None,
+    ) -> Iterator[Any]:
+        """Every item of a listing, lazily, page by page; ``key`` is its wrapper (None: the one list).
+
+        ``cursor`` (default: by path, for PagerDuty's cursor listings such as ``/audit/records``)
+        follows ``next_cursor``; other listings page by offset and stop with ``TooManyResults``
+        at 10,000 items, except that a listing with ``since`` and ``until`` whose records are
+        filtered by time (``split``, default: by path, e.g. ``/incidents``, ``/log_entries``) is
+        read in time windows halved until each holds under 10,000, each item once. Long
+        listings log their progress at most once a second. ``fetch(params)`` replaces the GET of
+        one page (``rest_call`` uses it to keep the headers).
+        """
+        shown = self._http.shown_path("GET", path)
+        bare = shown.split("?", 1)[0]
+        cursor = bool(CURSOR_PATHS.match(bare)) if cursor is None else cursor
+        split = bool(WINDOWED_PATHS.match(bare)) if split is None else split
+        if fetch is None:
+            def fetch(query: dict[str, Any]) -> Any:
+                return self.request("GET", path, params=query)
+        pager = Pager(fetch, shown, key, page_size=page_size, clock=self.clock)
+        return pager.items(dict(params or {}), cursor=cursor, split=split)
+
+    def find(self, path: str, key: str, field: str, value: Any,
+             params: Mapping[str, Any] | None = None) -> list[dict]:
+        """The items of a whole listing whose ``field`` equals ``value`` (strings ignoring case)."""
+        wanted = value.casefold() if isinstance(value, str) else value
+        found = []
+        for item in self.iter_all(path, key, params):
+            have = item.get(field) if isinstance(item, dict) else None
+            if (have.casefold() if isinstance(have, str) else have) == wanted:
+                found.append(item)
+        return found
+
+    def resolver(self) -> Resolver:
+        """A fresh per-call resolver of names to IDs (see ``icon_pagerduty.client.resolver``)."""
+        return Resolver(self)
 
     # -- From -----------------------------------------------------------------------------------
 
@@ -216,13 +255,13 @@ class RestClient:
             "of a PagerDuty user.",
         )
 
-    # -- users -----------------------------------------------------------------------------------
+    # -- users and incidents, for the actions that call them ---------------------------------------
 
     def get_user(self, user_id: str, include: list[str] | None = None) -> dict:
-        return self.fetch(f"/users/{segment(user_id)}", "user", {"include[]": include})
+        return self.get(f"/users/{segment(user_id)}", "user", {"include[]": include})
 
     def get_current_user(self, include: list[str] | None = None) -> dict:
-        return self.fetch("/users/me", "user", {"include[]": include})
+        return self.get("/users/me", "user", {"include[]": include})
 
     def list_users(
         self, query: str | None = None, include: list[str] | None = None, team_ids: list[str] | None = None
@@ -238,16 +277,14 @@ class RestClient:
 
     def create_user(self, user: Mapping[str, Any], from_email: str | None = None) -> dict:
         sender = self.resolve_from(from_email)
-        return self.create("/users", "user", {"type": "user", **user}, from_email=sender)
+        return self.post("/users", {"user": {"type": "user", **user}}, "user", from_email=sender)
 
     def update_user(self, user_id: str, user: Mapping[str, Any], from_email: str | None = None) -> dict:
-        path = f"/users/{segment(user_id)}"
-        return self.update(path, "user", {"type": "user", **user}, from_email=from_email)
+        body = {"user": {"type": "user", **user}}
+        return self.put(f"/users/{segment(user_id)}", body, "user", from_email=from_email)
 
     def delete_user(self, user_id: str, from_email: str | None = None) -> None:
-        self.remove(f"/users/{segment(user_id)}", from_email=from_email)
-
-    # -- incidents -------------------------------------------------------------------------------
+        self.delete(f"/users/{segment(user_id)}", from_email=from_email)
 
     def list_incidents(
         self,
@@ -256,17 +293,14 @@ class RestClient:
         service_ids: list[str] | None = None,
     ) -> Iterator[dict]:
         """Incidents of any age: without ``date_range=all`` PagerDuty searches only the last month."""
-        params = {
-            "incident_key": incident_key,
-            "statuses[]": statuses,
-            "service_ids[]": service_ids,
-            "date_range": "all",
-        }
-        return self.iter_all("/incidents", "incidents", params)
+        params = {"incident_key": incident_key, "statuses[]": statuses, "service_ids[]": service_ids}
+        return self.iter_all("/incidents", "incidents", {**params, "date_range": "all"})
 
     # -- helpers -----------------------------------------------------------------------------------
 
-    def _unwrap(self, body: Any, key: str, method: str, path: str) -> Any:
+    def _unwrap(self, body: Any, key: str | None, method: str, path: str) -> Any:
+        if key is None:
+            return body
         if not isinstance(body, dict) or key not in body:
             raise self._unexpected(method, path, f"the answer has no `{key}`")
         return body[key]

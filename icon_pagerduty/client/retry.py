@@ -1,13 +1,19 @@
-"""How long to wait before another attempt, and when to give up."""
+"""How long to wait before another attempt, when to give up, and the one deadline of a step."""
 
 from __future__ import annotations
 
 import email.utils
+import math
 import random
 import time
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+
+from actionkit.logs import current_capture
+
+DEFAULT_STEP_TIMEOUT = 120.0
 
 
 @dataclass(frozen=True)
@@ -15,30 +21,39 @@ class RetryPolicy:
     """Bounded retries. Every attribute is named so a connection or a test can tune one of them.
 
     * ``max_attempts``: attempts in total, the first included (1 means no retry).
+    * ``max_connect_attempts``: attempts when the connection itself fails (refused, a temporary
+      DNS failure, a connect timeout). Lower than ``max_attempts``, so that a wrong or dead
+      address is reported within seconds instead of after the whole retry schedule.
     * ``backoff_base``/``backoff_cap``: exponential backoff ``base * 2**(n-1)`` seconds before
       retry ``n``, plus up to ``jitter`` (a fraction) of itself, each wait capped at ``backoff_cap``.
     * ``reset_jitter``: at most this many seconds added to a wait the server asked for
       (``ratelimit-reset`` or ``Retry-After``), so clients sharing a key do not return in step.
-    * ``max_total_wait``: the budget of all waits of one call. A server-requested wait that does
-      not fit in what is left ends the call at once instead of waiting in vain.
-    * ``sleep`` and ``random`` are injectable so tests neither sleep nor depend on chance.
+    * ``step_timeout``: the deadline of one step (an action), in seconds. Every request timeout,
+      retry wait and rate-limit pause of the step fits before it; a wait that does not fit ends
+      the step at once with an error saying what it was waiting for.
+    * ``sleep``, ``clock`` and ``random`` are injectable so tests neither sleep nor depend on chance.
     """
 
     max_attempts: int = 4
+    max_connect_attempts: int = 3
     backoff_base: float = 0.5
     backoff_cap: float = 8.0
     jitter: float = 0.25
     reset_jitter: float = 0.5
-    max_total_wait: float = 30.0
+    step_timeout: float = DEFAULT_STEP_TIMEOUT
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False, compare=False)
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False, compare=False)
     random: Callable[[], float] = field(default=random.random, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if self.max_attempts < 1:
-            raise ValueError("RetryPolicy.max_attempts must be at least 1")
-        for name in ("backoff_base", "backoff_cap", "jitter", "reset_jitter", "max_total_wait"):
+        for name in ("max_attempts", "max_connect_attempts"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"RetryPolicy.{name} must be at least 1")
+        for name in ("backoff_base", "backoff_cap", "jitter", "reset_jitter"):
             if getattr(self, name) < 0:
                 raise ValueError(f"RetryPolicy.{name} must not be negative")
+        if not (isinstance(self.step_timeout, (int, float)) and 0 < self.step_timeout < math.inf):
+            raise ValueError("RetryPolicy.step_timeout must be a positive number of seconds")
 
     def backoff(self, retry_number: int) -> float:
         """The wait before retry ``retry_number`` (1 for the first retry) when the server named none."""
@@ -50,7 +65,7 @@ class RetryPolicy:
         return seconds + self.reset_jitter * self.random()
 
 
-NO_RETRY = RetryPolicy(max_attempts=1)
+NO_RETRY = RetryPolicy(max_attempts=1, max_connect_attempts=1)
 
 
 def requested_wait(headers: Mapping[str, str], now: Callable[[], datetime] | None = None) -> float | None:
@@ -64,15 +79,60 @@ def requested_wait(headers: Mapping[str, str], now: Callable[[], datetime] | Non
         if value is None or not value.strip():
             continue
         try:
-            return max(0.0, float(value))
+            seconds = float(value)
         except ValueError:
-            pass
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            continue
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
-        current = now() if now else datetime.now(timezone.utc)
-        return max(0.0, (when - current).total_seconds())
+            seconds = _seconds_until(value, now)
+        if seconds is not None and math.isfinite(seconds):
+            return max(0.0, seconds)
     return None
+
+
+def _seconds_until(value: str, now: Callable[[], datetime] | None) -> float | None:
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    current = now() if now else datetime.now(timezone.utc)
+    return (when - current).total_seconds()
+
+
+class Deadline:
+    """The end of one step on ``clock``: what is left, and whether a wait still fits."""
+
+    __slots__ = ("seconds", "ends", "clock")
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic):
+        self.seconds = float(seconds)
+        self.clock = clock
+        self.ends = clock() + self.seconds
+
+    def left(self) -> float:
+        return max(0.0, self.ends - self.clock())
+
+    def fits(self, wait: float) -> bool:
+        return wait < self.left()
+
+
+# The deadline of the step now running in this context, with the step it belongs to.
+_held: ContextVar[tuple[object, Deadline] | None] = ContextVar("icon_pagerduty_step_deadline", default=None)
+
+
+def step_deadline(policy: RetryPolicy) -> Deadline:
+    """The deadline of the running step, started by the step's first request.
+
+    A step is one call of the actionkit runtime, recognised by its log capture: there is one per
+    call and context, so concurrent calls in threads each get their own deadline, and the REST
+    and Events clients of one connection share it within a call. Outside the runtime (a script,
+    a test) each request with its retries gets a deadline of its own. The capture stays
+    referenced here until the context's next step, so that its identity cannot be reused.
+    """
+    step = current_capture()
+    if step is None:
+        return Deadline(policy.step_timeout, policy.clock)
+    held = _held.get()
+    if held is None or held[0] is not step:
+        held = (step, Deadline(policy.step_timeout, policy.clock))
+        _held.set(held)
+    return held[1]

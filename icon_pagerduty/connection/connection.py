@@ -2,24 +2,54 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
+
 from actionkit import Connection as BaseConnection
 from actionkit.errors import InputError
-from icon_pagerduty.client import EVENTS_URL, REST_URL, BadRequest, EventsClient, RestClient
+from icon_pagerduty.client import EVENTS_URL, REST_URL, BadRequest, EventsClient, InvalidConfig, RestClient
+from icon_pagerduty.client.events import EVENTS_RETRY
+from icon_pagerduty.client.retry import DEFAULT_STEP_TIMEOUT, RetryPolicy
 
 from .schema import Input
+
+MAX_SECONDS = 3600.0
+
+
+def seconds(params: Input, field: str, default: float) -> float:
+    """A duration setting, or the config error naming it: positive, finite, at most an hour."""
+    value = getattr(params, field)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= MAX_SECONDS:
+        shown = value if isinstance(value, (int, float)) and math.isfinite(value) else repr(value)
+        raise InvalidConfig(
+            f"The connection field `{field}` must be a number of seconds above 0 and at most "
+            f"{MAX_SECONDS:g}; got {shown}.",
+            f"Set {field} to a number such as {default:g}, or leave it out for the default ({default:g}).",
+        )
+    return float(value)
 
 
 class Connection(BaseConnection[Input]):
     def connect(self, params: Input) -> None:
-        # The clients refuse a base URL that would send a key in clear text to another machine.
-        timeout = (params.connect_timeout or 10, params.read_timeout or 60)
+        # The clients refuse a base URL outside PagerDuty's hosts (unless PLUGIN_ALLOWED_HOSTS lists
+        # it), so a key never travels to a host the operator did not allow.
+        timeout = (seconds(params, "connect_timeout", 10), seconds(params, "read_timeout", 60))
+        # One deadline for the whole step: every request, retry wait and rate-limit pause fits in it.
+        step_timeout = seconds(params, "step_timeout", DEFAULT_STEP_TIMEOUT)
         self.rest = RestClient(
             params.api_key["secretKey"],
             base_url=params.api_url or REST_URL,
             from_email=params.from_email,
             timeout=timeout,
+            retry=RetryPolicy(step_timeout=step_timeout),
         )
-        self.events = EventsClient(base_url=params.events_url or EVENTS_URL, timeout=timeout)
+        self.events = EventsClient(
+            base_url=params.events_url or EVENTS_URL,
+            timeout=timeout,
+            retry=dataclasses.replace(EVENTS_RETRY, step_timeout=step_timeout),
+        )
         self.default_service_key = params.service_key
 
     def test(self) -> dict:
@@ -31,6 +61,10 @@ class Connection(BaseConnection[Input]):
         if not self.rest.from_email:
             message += " Writes such as Create User need a requester: set from_email in the connection."
         return {"success": True, "message": message}
+
+    def resolver(self):
+        """A fresh resolver of names to IDs for one call (the runtime asks once per call)."""
+        return self.rest.resolver()
 
     def enqueue(self, service_key: str | None, event_action: str, **event) -> dict:
         """Send an Events v2 event through the action's service key, else the connection's default."""
@@ -53,4 +87,3 @@ class Connection(BaseConnection[Input]):
                 "integration key of the service's Events API v2 integration.",
             )
         return key
-

@@ -21,12 +21,13 @@ Description: A small plugin that exercises every path of actionkit's runtime
 Triggers (1):
 └── greet (Send a greeting event count times, then return)
 
-Actions (5):
+Actions (6):
 └── hello (Greet someone)
 └── fail (Raise the error kind asked for)
 └── bad_output (Return output that breaks the spec in the way asked for)
 └── nulls (Return None in optional output fields, nested too)
 └── log_secret (Log the connection's secrets and echo them in the output)
+└── lookup (Echo its input after names became IDs, and look the owner up again in run())
 """
 
 
@@ -66,6 +67,22 @@ def test_debug_mirrors_the_log_to_stderr(run_hello_cli, make_message, canary):
     done = run_hello_cli("--debug", "run", stdin=json.dumps(make_message("log_secret")))
     assert done.returncode == 0
     assert "The secret is ********\n" in done.stderr and canary not in done.stderr + done.stdout
+
+
+def test_debug_sends_tracebacks_to_stderr_never_to_the_envelope(run_hello_cli, make_message):
+    done = run_hello_cli("--debug", "run", stdin=json.dumps(make_message("fail", {"kind": "unexpected"})))
+    assert (done.returncode, json.loads(done.stdout)["body"]["status"]) == (1, "error")
+    assert "Traceback" not in done.stdout
+    assert "ERROR: Action 'fail' failed unexpectedly\nTraceback (most recent call last):\n" in done.stderr
+
+
+def test_debug_shows_why_the_plugin_cannot_load(run_hello_python):
+    code = ("import sys; sys.argv = ['x', '--debug', 'run']; from actionkit.cli import run_cli; "
+            "run_cli('icon_nonexistent')")
+    done = run_hello_python(code, stdin="{}")
+    assert "Traceback" not in done.stdout and "Traceback (most recent call last):" in done.stderr
+    error = json.loads(done.stdout)["body"]["error"]
+    assert error.startswith("Cannot load the plugin package icon_nonexistent")
 
 
 def test_usage_error_exits_2(run_hello_cli):
@@ -148,7 +165,7 @@ def test_info_text(cli):
 def test_info_json(cli):
     info = json.loads(cli("info", "--json").stdout)
     assert (info["title"], info["version"], info["connection"], list(info["actions"]), info["tasks"]) == (
-        "Hello", "1.2.3", True, ["hello", "fail", "bad_output", "nulls", "log_secret"], {}
+        "Hello", "1.2.3", True, ["hello", "fail", "bad_output", "nulls", "log_secret", "lookup"], {}
     )
 
 
@@ -185,7 +202,7 @@ def test_unknown_sample_exits_1(cli):
     result = cli("sample", "nope")
     assert (result.exit_code, result.stderr) == (
         1, "Error: no component named 'nope'; choose one of: greet, hello, fail, bad_output, nulls, "
-        "log_secret.\n"
+        "log_secret, lookup.\n"
     )
 
 

@@ -91,3 +91,27 @@ def test_python_literal_round_trips_within_the_line_length(value):
     source = "VALUE = " + literal(value, 0, len("VALUE = "))
     assert ast.literal_eval(source[len("VALUE = ") :]) == value
     assert max(len(line) for line in source.splitlines()) <= 110
+
+
+def test_help_md_says_what_the_spec_extensions_accept():
+    from actionkit import helpmd
+    from actionkit.spec import parse_spec
+
+    spec = parse_spec("""\
+actions:
+  assign:
+    title: Assign
+    description: Assign it
+    retired_inputs: {urgency: PagerDuty decides the urgency, note: Use add_note}
+    input:
+      owner: {title: O, description: Who owns it, type: string, resolve: user, aliases: [owner_id, user_id]}
+      teams: {title: T, description: Teams., type: '[]string', resolve: team}
+      service: {title: S, description: The service, type: string, resolve: service}
+""" + (SPECS / "base.yaml").read_text(encoding="utf-8"))
+    text = helpmd.render(spec, "<!-- generated -->")
+    owner = "Who owns it (email or ID). Also accepted: owner_id, user_id (deprecated)"
+    assert f"|owner|string|None|False|{owner}|" in text
+    assert "|teams|[]string|None|False|Teams (each a name or ID).|" in text
+    assert "|service|string|None|False|The service (name or ID)|" in text
+    assert ("Retired inputs, accepted and ignored: `urgency` (PagerDuty decides the urgency); `note` (Use "
+            "add_note).") in text

@@ -32,15 +32,27 @@ def test_warnings_carry_their_level():
     assert lines.text() == "WARNING: careful\nERROR: broken\n"
 
 
-def test_exceptions_carry_their_traceback():
+def test_tracebacks_go_to_the_mirror_only():
+    mirror = io.StringIO()
+    with capture(mirror=mirror) as lines:
+        try:
+            raise ValueError("boom")
+        except ValueError:
+            log.exception("it failed")
+        log.warning("here", stack_info=True)
+    assert lines.text() == "ERROR: it failed\nWARNING: here\n"
+    shown = mirror.getvalue()
+    assert shown.startswith("ERROR: it failed\nTraceback (most recent call last):\n")
+    assert "ValueError: boom\nWARNING: here\nStack (most recent call last):\n" in shown
+
+
+def test_no_mirror_no_traceback_anywhere():
     with capture() as lines:
         try:
             raise ValueError("boom")
         except ValueError:
             log.exception("it failed")
-    text = lines.text()
-    assert text.startswith("ERROR: it failed\nTraceback (most recent call last):\n")
-    assert text.endswith("ValueError: boom\n")
+    assert lines.text() == "ERROR: it failed\n"
 
 
 def test_nothing_is_captured_outside():

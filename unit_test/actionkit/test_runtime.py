@@ -111,7 +111,7 @@ def test_unknown_action_lists_the_actions(hello_plugin, make_message):
     result = hello_plugin.handle(make_message("nope"))
     assert result.envelope["body"]["error"] == (
         "Unknown action 'nope'. "
-        "This plugin's actions are 'hello', 'fail', 'bad_output', 'nulls', 'log_secret'."
+        "This plugin's actions are 'hello', 'fail', 'bad_output', 'nulls', 'log_secret', 'lookup'."
     )
 
 
@@ -143,7 +143,7 @@ def test_a_crash_in_connect_is_internal(hello_plugin, make_message):
     result = hello_plugin.handle(make_message("hello", connection=connection))
     cause = "Connecting failed unexpectedly: RuntimeError: the greeting service is down"
     assert error_of(result) == (500, cause)
-    assert "Traceback (most recent call last)" in result.envelope["body"]["log"]
+    assert result.envelope["body"]["log"].endswith("ERROR: Connecting failed unexpectedly\n")
 
 
 # -- input validation ------------------------------------------------------------------------------
@@ -215,10 +215,18 @@ def test_unexpected_exception_is_one_clean_line(hello_plugin, make_message):
         "assistance": INTERNAL_HELP,
         "data": "",
     }
-    assert body["log"].startswith(
+    assert body["log"] == (
         FIRST_LINE.format("fail") + CONNECTED + "About to fail with unexpected\n"
-        "ERROR: Action 'fail' failed unexpectedly\nTraceback (most recent call last):\n"
+        "ERROR: Action 'fail' failed unexpectedly\n"
     )
+
+
+@pytest.mark.parametrize("kind", ["unexpected", "upstream"])
+def test_tracebacks_go_to_the_debug_mirror_never_into_the_envelope(hello_plugin, make_message, kind):
+    mirror = io.StringIO()
+    result = hello_plugin.handle(make_message("fail", {"kind": kind}), debug=True, log_mirror=mirror)
+    assert "Traceback" not in json.dumps(result.envelope)
+    assert "Traceback (most recent call last):\n" in mirror.getvalue()
 
 
 def test_exit_in_plugin_code_is_internal(hello_plugin, make_message):

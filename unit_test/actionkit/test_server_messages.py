@@ -127,9 +127,11 @@ def test_the_message_type_must_suit_the_route(app, make_message):
     )
 
 
-def test_an_empty_object_is_empty_input(app):
+def test_an_empty_object_gets_an_error_envelope(app):
     reply = wsgi_call(app, "POST", "/api/v1/actions/hello", {})
-    assert (reply.status, reply.json()) == (400, {"error": "Empty input provided"})
+    envelope = reply.json()
+    assert (reply.status, envelope["type"], envelope["body"]["status"]) == (400, "action_event", "error")
+    assert envelope["body"]["exception"]["cause"] == "The message is an empty object."
 
 
 @pytest.mark.parametrize(

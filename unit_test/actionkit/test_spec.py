@@ -382,3 +382,83 @@ def test_version_history_starts_with_the_current_version():
         "plugin.spec.yaml:1: version_history[0]: the newest entry '0.9.0 - Beta' is not about the current "
         "version '1.0.0'"
     ]
+
+
+# -- extensions: aliases, resolve, list enums, numeric bounds, retired inputs -----------------------
+
+
+def test_extensions_are_accepted_where_they_make_sense():
+    spec = parse_spec(spec_text("""\
+    connection:
+      timeout: {title: T, description: T, type: number, exclusiveMinimum: 0, maximum: 300, default: 10}
+    actions:
+      hello:
+        title: Hello
+        description: Say hello
+        retired_inputs: {urgency: PagerDuty sets the urgency from the service}
+        input:
+          service: {title: S, description: S, type: string, resolve: service, aliases: [service_id]}
+          teams: {title: T, description: T, type: '[]string', resolve: team}
+          statuses: {title: S, description: S, type: '[]string', enum: [open, closed], default: [open]}
+    """))
+    retired = spec.actions["hello"].raw["retired_inputs"]
+    assert retired == {"urgency": "PagerDuty sets the urgency from the service"}
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        ("type: integer, resolve: user",
+         "value.resolve: resolve needs a 'string' or '[]string' input, not 'integer'"),
+        ("type: string, resolve: Users",
+         "value.resolve: 'Users' is not lower_snake_case (lowercase letters, digits and underscores, "
+         "starting with a letter)"),
+        ("type: string, aliases: []", "value.aliases: must not be empty"),
+        ("type: string, aliases: [value]", "value.aliases[0]: 'value' is the name of a property here"),
+        ("type: string, minimum: 1", "value.minimum: minimum applies only to number and integer properties"),
+        ("type: number, minimum: 5, maximum: 1", "value.maximum: 1 is less than the minimum 5"),
+        ("type: number, maximum: 10, default: 11", "value.default: must be at most 10; got 11"),
+        ("type: number, exclusiveMinimum: 0, example: 0", "value.example: must be more than 0; got 0"),
+        ("type: '[]string', enum: [[a]]", "value.enum[0]: expected a string, got [\"a\"]"),
+        ("type: '[]string', enum: [a, b], default: [a, c]",
+         "value.default[1]: must be one of 'a', 'b'; got 'c'"),
+    ],
+    ids=["resolve-not-string", "resolve-not-a-name", "no-aliases", "alias-is-taken", "bound-not-number",
+         "min-over-max", "default-over-max", "example-at-exclusive-min", "list-enum-holds-items",
+         "list-default-item-not-in-enum"],
+)
+def test_bad_extensions_are_reported(keys, expected):
+    assert problems(one_input(keys)) == [f"plugin.spec.yaml:6: actions.hello.input.{expected}"]
+
+
+def test_aliases_and_resolve_belong_to_inputs():
+    extra = """\
+    connection:
+      key: {title: K, description: K, type: string, resolve: user}
+    types:
+      thing:
+        name: {title: N, description: N, type: string, aliases: [title]}
+    """
+    assert problems(extra) == [
+        "plugin.spec.yaml:2: connection.key.resolve: resolve applies only to the inputs of actions, triggers "
+        "and tasks",
+        "plugin.spec.yaml:5: types.thing.name.aliases: aliases apply only to inputs and connection settings",
+    ]
+
+
+def test_a_retired_input_is_no_input_nor_alias():
+    extra = """\
+    actions:
+      hello:
+        title: Hello
+        description: Say hello
+        retired_inputs: {value: gone, old: gone too}
+        input:
+          value: {title: V, description: V, type: string, aliases: [old]}
+    """
+    assert problems(extra) == [
+        "plugin.spec.yaml:5: actions.hello.retired_inputs.old: 'old' is an alias of an input: remove it from "
+        "one of the two",
+        "plugin.spec.yaml:5: actions.hello.retired_inputs.value: 'value' is a declared input: remove it from "
+        "input or from retired_inputs",
+    ]

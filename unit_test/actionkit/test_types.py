@@ -175,13 +175,41 @@ def test_arrays_nest_at_any_depth(spec_type, items):
 
 
 def test_property_keys_come_in_reference_order():
-    full = prop("[]string", default=["a"], enum=[["a"], ["b"]], placeholder="P", tooltip="Tip", example=["b"])
+    full = prop("string", default="a", enum=["a", "b"], placeholder="P", tooltip="Tip", example="b")
     full = {"enum": full.pop("enum"), **full}  # spec order must not matter
     schema = property_schema(full, 3)
     assert list(schema) == [
-        "type", "title", "description", "default", "placeholder", "tooltip", "items", "enum", "order"
+        "type", "title", "description", "default", "placeholder", "tooltip", "enum", "order"
     ]
     assert "example" not in schema
+
+
+@pytest.mark.parametrize(
+    ("spec_type", "schema"),
+    [
+        ("[]string", {"type": "array", "title": "T", "description": "D",
+                      "items": {"type": "string", "enum": ["a", "b"], "minimum": 1}, "order": 1}),
+        ("[][]string", {"type": "array", "title": "T", "description": "D", "order": 1, "items": {
+            "type": "array", "items": {"type": "string", "enum": ["a", "b"], "minimum": 1}}}),
+    ],
+    ids=["list", "list-of-lists"],
+)
+def test_enum_and_bounds_of_a_list_restrict_its_items(spec_type, schema):
+    assert property_schema(prop(spec_type, enum=["a", "b"], minimum=1), 1) == schema
+
+
+def test_aliases_and_resolve_become_extensions_json_schema_ignores():
+    schema = property_schema(prop("[]string", aliases=["service_ids"], resolve="service"), 2)
+    assert schema == {"type": "array", "title": "T", "description": "D", "items": {"type": "string"},
+                      "order": 2, "x-aliases": ["service_ids"], "x-resolve": "service"}
+
+
+def test_retired_inputs_become_an_extension_of_the_section():
+    assert section_schema({}, {}, {"urgency": "PagerDuty decides it"}) == {
+        "type": "object", "title": "Variables", "properties": {}, "definitions": {},
+        "x-retired": {"urgency": "PagerDuty decides it"},
+    }
+    assert section_schema({"a": prop("string")}, {}, None)["properties"]["a"]["type"] == "string"
 
 
 def test_section_wrapper_sorts_properties_and_required_and_keeps_yaml_order():

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHEAP = ("cold_start", "overhead", "pagination", "simulator")
+CHEAP = ("cold_start", "overhead", "pagination", "simulator", "output_shaping")
 
 
 @pytest.fixture(scope="module")
@@ -46,12 +46,15 @@ def test_results_name_the_machine_and_every_benchmark_run(quick_run):
 
 def test_cold_start_measures_each_command_and_its_memory(quick_run):
     figures = quick_run[1]["benchmarks"]["cold_start"]["figures"]
-    assert list(figures) == ["python -c pass", "bare requests script", "run get_user_by_id", "info"]
+    assert list(figures) == ["python -c pass", "bare requests script", "run get_user_by_id",
+                             "run get_user_by_id, 70 actions", "info"]
     for figure in figures.values():
         assert figure["samples"] == 3
         assert figure["median_s"] > 0
         assert figure["peak_rss_mib"] > 1
     assert figures["bare requests script"]["x_bare"] == 1.0
+    seventy = figures["run get_user_by_id, 70 actions"]
+    assert seventy["x_real_spec"] == round(seventy["median_s"] / figures["run get_user_by_id"]["median_s"], 2)
 
 
 def test_overhead_compares_each_action_with_its_bare_client_call(quick_run):
@@ -76,6 +79,16 @@ def test_simulator_throughput_has_no_errors(quick_run):
     for figure in figures.values():
         assert figure["errors"] == 0 and figure["complete"] is True
         assert figure["rps"] > 0 and 0 < figure["p50_ms"] <= figure["p99_ms"]
+
+
+def test_output_shaping_is_measured_against_json_dumps_of_the_same_data(quick_run):
+    result = quick_run[1]["benchmarks"]["output_shaping"]
+    assert result["incidents"] == 2_000
+    assert list(result["figures"]) == [
+        "json.dumps (floor)", "one pass (shape_output)", "four passes (before)"
+    ]
+    assert all(figure["seconds"] > 0 for figure in result["figures"].values())
+    assert result["figures"]["json.dumps (floor)"]["x_floor"] == 1.0
 
 
 def test_targets_are_reported_with_a_verdict(quick_run):

@@ -40,6 +40,7 @@ class Step:
     body: Any
     reply_headers: dict[str, str]
     raises: Exception | None
+    on_send: Any = None
 
 
 @dataclass
@@ -76,10 +77,12 @@ class FakeTransport(BaseAdapter):
         body: Any = None,
         reply_headers: dict[str, str] | None = None,
         raises: Exception | None = None,
+        on_send: Any = None,
     ) -> None:
         """Script the next request (``query`` and ``json`` compared exactly when given, ``headers`` as a
-        subset) and its answer: ``status``/``body``/``reply_headers``, or ``raises``."""
-        step = Step(method, path, query, json, headers, status, body, reply_headers or {}, raises)
+        subset) and its answer: ``status``/``body``/``reply_headers``, or ``raises``. ``on_send()`` runs
+        before the answer (to move a fake clock, say)."""
+        step = Step(method, path, query, json, headers, status, body, reply_headers or {}, raises, on_send)
         self.script.append(step)
 
     def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
@@ -104,6 +107,8 @@ class FakeTransport(BaseAdapter):
         for name, value in (step.headers or {}).items():
             if sent.headers.get(name) != value:
                 self._fail(f"{label}: expected header {name}: {value!r}, got {sent.headers.get(name)!r}")
+        if step.on_send is not None:
+            step.on_send()
         if step.raises is not None:
             step.raises.request = request
             raise step.raises
@@ -158,16 +163,36 @@ def fake(openapi_check):
     assert not unused, f"scripted requests never sent: {unused}"
 
 
-@pytest.fixture
-def waits() -> list[float]:
-    """The waits the client asked for, in order (the fake ``sleep`` only records them)."""
-    return []
+class FakeTime:
+    """A clock that only ``sleep`` moves: tests neither sleep nor depend on how fast they run."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.waits: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.now += seconds
 
 
 @pytest.fixture
-def policy(waits) -> RetryPolicy:
-    """The default policy with no jitter and a recording sleep."""
-    return RetryPolicy(sleep=waits.append, random=lambda: 0.0)
+def fake_time() -> FakeTime:
+    return FakeTime()
+
+
+@pytest.fixture
+def waits(fake_time) -> list[float]:
+    """The waits the client asked for, in order (the fake ``sleep`` records them and moves the clock)."""
+    return fake_time.waits
+
+
+@pytest.fixture
+def policy(fake_time) -> RetryPolicy:
+    """The default policy with no jitter, on the fake clock."""
+    return RetryPolicy(sleep=fake_time.sleep, clock=fake_time.clock, random=lambda: 0.0)
 
 
 @pytest.fixture

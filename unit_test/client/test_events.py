@@ -7,7 +7,7 @@ import re
 import pytest
 import requests
 
-from icon_pagerduty.client import BadRequest, InvalidInput, RateLimited, UnexpectedResponse
+from icon_pagerduty.client import BadRequest, InvalidInput, PagerDutyError, RateLimited, UnexpectedResponse
 from unit_test.client.conftest import CANARY_KEY, CANARY_ROUTING_KEY
 
 KEY = CANARY_ROUTING_KEY
@@ -75,8 +75,8 @@ def test_pagerduty_400_is_bad_input_listing_its_errors(events, fake):
     with pytest.raises(BadRequest) as caught:
         events.enqueue(KEY, "trigger", dedup_key="disk-db-1", payload=PAYLOAD)
     assert str(caught.value) == (
-        "POST /v2/enqueue: PagerDuty answered 400 Bad Request: Event object is invalid: "
-        "'payload.timestamp' is invalid; 'links[0].href' is invalid"
+        "POST /v2/enqueue: PagerDuty rejected the request: Event object is invalid: "
+        "'payload.timestamp' is invalid; 'links[0].href' is invalid (400 Bad Request)"
     )
     assert caught.value.kind == "input"
 
@@ -87,7 +87,7 @@ def test_routing_key_echoed_by_pagerduty_is_masked(events, fake):
     })
     with pytest.raises(BadRequest) as caught:
         events.enqueue(KEY, "resolve", dedup_key="disk-db-1")
-    assert str(caught.value).endswith("Event object is invalid: unknown key ****abcd")
+    assert str(caught.value).endswith("Event object is invalid: unknown key ****abcd (400 Bad Request)")
     assert KEY not in caught.value.error_text()
 
 
@@ -213,3 +213,50 @@ def test_eu_events_host_is_used_as_configured(session, policy, fake):
     fake.expect("POST", "/v2/enqueue", status=202, body=accepted())
     client.enqueue(KEY, "resolve", dedup_key="disk-db-1")
     assert client.base_url == "https://events.eu.pagerduty.com"
+
+
+# The ``events`` fixture retries like the REST default: 4 attempts.
+@pytest.mark.parametrize(
+    "lost",
+    [
+        {"status": 200, "body": "<html>accepted?</html>"},
+        {"raises": requests.exceptions.ReadTimeout("timed out")},
+        {"status": 502, "body": ""},
+    ],
+    ids=["non-json-2xx", "read-timeout", "502"],
+)
+def test_a_trigger_whose_answer_is_lost_names_the_key_it_used(events, fake, lost):
+    for _ in range(4):
+        fake.expect("POST", "/v2/enqueue", **lost)
+    with pytest.raises(PagerDutyError) as caught:
+        events.enqueue(KEY, "trigger", payload=PAYLOAD)
+    key = fake.sent[0].json["dedup_key"]
+    assert {sent.json["dedup_key"] for sent in fake.sent} == {key}
+    assert str(caught.value).endswith(f"(gave up after 4 attempts); the event's incident_key was {key!r}")
+    assert caught.value.data["incident_key"] == key
+    assert caught.value.assistance == (
+        "PagerDuty may have accepted the event. Run the step again with the input incident_key set to "
+        f"{key!r}: a trigger with the same key cannot open a second incident."
+    )
+
+
+def test_a_given_key_is_named_too_and_a_refusal_names_none(events, fake):
+    for _ in range(4):
+        fake.expect("POST", "/v2/enqueue", status=503, body="")
+    with pytest.raises(PagerDutyError) as caught:
+        events.enqueue(KEY, "trigger", dedup_key="web-01/disk", payload=PAYLOAD)
+    assert caught.value.data == {"status": 503, "incident_key": "web-01/disk"}
+    invalid = {"status": "invalid event", "message": "Event object is invalid"}
+    fake.expect("POST", "/v2/enqueue", status=400, body=invalid)
+    with pytest.raises(BadRequest) as refused:
+        events.enqueue(KEY, "trigger", dedup_key="web-01/disk", payload=PAYLOAD)
+    assert "incident_key" not in str(refused.value)
+
+
+def test_a_lost_v1_trigger_names_its_incident_key(events, fake):
+    for _ in range(4):
+        fake.expect("POST", "/generic/2010-04-15/create_event.json", status=500, body="")
+    with pytest.raises(PagerDutyError) as caught:
+        events.create_event_v1(KEY, "trigger", description="Disk full")
+    key = fake.sent[0].json["incident_key"]
+    assert str(caught.value).endswith(f"; the event's incident_key was {key!r}")

@@ -42,7 +42,9 @@ def test_rejected_key_names_only_its_last_four_characters(cli, connection):
     ("field", "url", "cause"),
     [
         ("api_url", "http://api.pagerduty.com",
-         "The connection field `api_url` must use https://; got 'http://api.pagerduty.com'."),
+         "The connection field `api_url` must use https:// (port 443); got 'http://api.pagerduty.com'. Only "
+         "https://api.pagerduty.com and https://api.eu.pagerduty.com are allowed unless the host is listed "
+         "in the environment variable PLUGIN_ALLOWED_HOSTS."),
         ("events_url", "ftp://events.example.com",
          "The connection field `events_url` must be an https:// URL; got 'ftp://events.example.com'."),
         ("api_url", "https://user:secret@api.pagerduty.com",

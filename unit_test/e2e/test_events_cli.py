@@ -1,5 +1,7 @@
 """Events actions through the real CLI against the simulator: success and failure paths."""
 
+import json
+
 from unit_test.e2e.conftest import incidents
 
 
@@ -40,11 +42,16 @@ def test_trigger_retried_through_500_and_429_opens_exactly_one_incident(run_acti
     assert "retrying" in run.body["log"]
 
 
-def test_trigger_that_keeps_failing_is_a_transient_error(run_action, sim):
+def test_trigger_that_keeps_failing_is_a_transient_error(run_action, sim, connection):
     sim.add_fault(method="POST", path="/v2/enqueue", status=503, count=10)
-    run = run_action("send_trigger_event", {"description": "Down"})
+    # A short step_timeout ends the retries after about 3 s instead of the whole schedule.
+    run = run_action("send_trigger_event", {"description": "Down"}, {**connection, "step_timeout": 3})
     assert run.exit_code == 1
-    assert run.body["exception"]["assistance"] == "This is temporary; run the step again later."
+    key = next(r["body"]["dedup_key"] for r in sim.requests() if r["path"] == "/v2/enqueue")
+    assert run.body["exception"]["cause"].endswith(f"; the event's incident_key was {key!r}")
+    assistance = run.body["exception"]["assistance"]
+    assert f"Run the step again with the input incident_key set to {key!r}" in assistance
+    assert json.loads(run.body["exception"]["data"])["incident_key"] == key
     assert incidents(sim) == []
 
 

@@ -1,17 +1,31 @@
-"""The golden messages, in order, through the real CLI: the workflow a SOAR user would build."""
+"""Every golden message through the CLI entry point, in process, against a fresh demo simulator.
 
-from unit_test.e2e.golden import SCENARIO, run_scenario
+One test per golden file (``golden.names()``), and a failing one for each action without a file.
+Each checks the envelope, the output against the action's output schema, what the golden
+expects, and that no secret was printed; the e2e conftest checks every request the plugin sent
+against PagerDuty's official OpenAPI.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from unit_test.e2e import golden
 
 
-def test_golden_scenario_succeeds_step_by_step(cli, connection):
-    envelopes = run_scenario(lambda message: cli(message, "run").envelope, connection)
-    assert list(envelopes) == list(SCENARIO)
-    for action, envelope in envelopes.items():
-        assert envelope["type"] == "action_event", action
-        assert envelope["body"]["status"] == "ok", (action, envelope["body"].get("error"))
-    created = envelopes["create_user"]["body"]["output"]["user"]
-    assert envelopes["get_user_by_email"]["body"]["output"] == {"found": True, "user": created}
-    assert envelopes["get_user_by_id"]["body"]["output"] == {"found": True, "user": created}
-    deleted = envelopes["delete_user_by_id"]["body"]["output"]
-    assert deleted == {"success": True, "found": True, "user": created}
-    assert envelopes["send_trigger_event"]["body"]["meta"] == {"jobId": "golden-1"}
+def test_every_action_of_the_spec_has_a_golden_message():
+    covered = {name.split(".")[0] for name in golden.files()}
+    assert sorted(set(golden.spec_actions()) - covered) == []
+    assert sorted(covered - set(golden.spec_actions())) == []  # no golden for an action that is gone
+
+
+@pytest.mark.parametrize("name", golden.names())
+def test_golden_message_runs_through_the_cli(name, sim, connection, secrets, monkeypatch):
+    case = golden.load(name)
+    context = golden.Context(sim, connection)
+    message = golden.prepare(case, context, lambda setup: golden.cli_in_process(setup, monkeypatch))
+    run = golden.cli_in_process(message, monkeypatch)
+    for secret in secrets:
+        assert secret not in run.stdout and secret not in run.stderr, "a secret was printed"
+    assert run.exit_code == 0, run.envelope["body"].get("error")
+    golden.check(case, context, message, run.envelope)

@@ -47,7 +47,7 @@ def test_duplicate_email_names_the_existing_user(run_action):
     first = run_action("create_user", ADA).output["user"]
     run = run_action("create_user", ADA)
     assert run.exit_code == 1
-    assert run.body["exception"]["cause"].startswith("POST /users: PagerDuty answered 400")
+    assert run.body["exception"]["cause"].startswith("POST /users: PagerDuty rejected the request: ")
     assert run.body["exception"]["assistance"] == (
         f"A user with email ada.lovelace@example.com exists already: Ada Lovelace ({first['id']}). "
         "Use that user, or set if_exists to return to get it back instead of an error.")

@@ -21,12 +21,14 @@ from pathlib import Path
 
 import pytest
 
+from actionkit.spec import load_spec
 from unit_test.actionkit.server_helpers import free_port, http_call, wait_until
 
 tomllib = pytest.importorskip("tomllib", reason="needs Python 3.11+ (the image's Python) for tomllib")
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = "icon_pagerduty"
+SPEC = load_spec(REPO / "plugin.spec.yaml")  # the component list: nothing here repeats it by hand
 pytestmark = pytest.mark.slow
 
 
@@ -90,7 +92,9 @@ def installed(tmp_path_factory):
 def plugin_cli(installed, tmp_path):
     """Run the installed ``icon_pagerduty ARGS`` from an empty directory with a minimal environment."""
     venv, _ = installed
-    env = {"PATH": f"{venv / 'bin'}{os.pathsep}{os.defpath}", "HOME": str(tmp_path), "LANG": "C.UTF-8"}
+    env = {"PATH": f"{venv / 'bin'}{os.pathsep}{os.defpath}", "HOME": str(tmp_path), "LANG": "C.UTF-8",
+           # the simulator's host, set in unit_test/conftest.py
+           "PLUGIN_ALLOWED_HOSTS": os.environ["PLUGIN_ALLOWED_HOSTS"]}
 
     def run(*args: str, stdin: str = "", background: bool = False, **extra_env: str):
         command = [str(venv / "bin" / SCRIPT), *args]
@@ -120,15 +124,19 @@ def _get_user_message(sim) -> tuple[dict, str]:
     return {"type": "action_start", "version": "v1", "body": body}, user_id
 
 
-def test_the_wheel_holds_only_the_framework_and_the_plugin(installed):
+def test_the_wheel_holds_only_the_framework_and_the_plugin_with_its_spec(installed):
     _, wheel = installed
-    names = zipfile.ZipFile(wheel).namelist()
+    archive = zipfile.ZipFile(wheel)
+    names = archive.namelist()
     packages = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
     assert packages == {"actionkit", "icon_pagerduty"}
     assert "icon_pagerduty/manifest.py" in names and "actionkit/server/wsgi.py" in names
+    # The full spec ships once, as written, where actionkit.specfile reads it; no generated copy.
+    assert archive.read("icon_pagerduty/plugin.spec.yaml") == (REPO / "plugin.spec.yaml").read_bytes()
     unwanted = [
         name for name in names
-        if Path(name).name.startswith(("test_", "conftest")) or name.endswith((".json", ".yaml", ".yml"))
+        if Path(name).name.startswith(("test_", "conftest"))
+        or (name.endswith((".json", ".yaml", ".yml")) and name != "icon_pagerduty/plugin.spec.yaml")
         or "pagerduty_sim" in name or "unit_test" in name
     ]
     assert unwanted == []
@@ -142,13 +150,12 @@ def test_the_installed_plugin_comes_from_the_venv(installed, tmp_path):
     assert all(Path(line).is_relative_to(venv) for line in done.stdout.splitlines())
 
 
-def test_info_lists_the_seven_actions(plugin_cli):
+def test_info_lists_every_action_of_the_spec(plugin_cli):
     done = plugin_cli("info")
     assert done.returncode == 0, done.stderr
-    assert "Actions (7):" in done.stdout
-    for action in ("send_trigger_event", "send_acknowledge_event", "send_resolve_event", "create_user",
-                   "get_user_by_email", "get_user_by_id", "delete_user_by_id"):
-        assert f"└── {action} (" in done.stdout
+    assert f"Actions ({len(SPEC.actions)}):" in done.stdout
+    listed = [line.split("└── ")[1].split(" (")[0] for line in done.stdout.splitlines() if "└── " in line]
+    assert listed == list(SPEC.actions)
 
 
 def test_run_gets_a_user_from_the_simulator(plugin_cli, simulator):
@@ -175,6 +182,11 @@ def test_http_serves_an_action(plugin_cli, simulator):
         reply = http_call(port, "POST", "/api/v1/actions/get_user_by_id", message)
         assert reply.status == 200, reply
         assert reply.json()["body"]["output"]["user"]["id"] == user_id
+        # The routes that need the whole spec read the plugin.spec.yaml the wheel ships.
+        assert http_call(port, "GET", "/api/v1/spec").json() == SPEC.data
+        assert http_call(port, "GET", "/api/v1/spec?format=yaml").body.decode() == SPEC.text
+        detail = http_call(port, "GET", "/api/v1/actions/get_user_by_id").json()
+        assert detail["input"] == SPEC.data["actions"]["get_user_by_id"]["input"]
         server.send_signal(signal.SIGTERM)
         assert server.wait(30) == 0
     finally:

@@ -1,15 +1,10 @@
 """Get a PagerDuty user by ID."""
 
-from actionkit import Action
-from icon_pagerduty.client import NotFound
+from icon_pagerduty.actions.rest_action import RestAction
 
 from .schema import Input, Output
 
 
-class GetUserById(Action[Input, Output]):
-    def run(self, inp: Input) -> Output:
-        try:
-            user = self.connection.rest.get_user(inp.id)
-        except NotFound:
-            return Output(found=False)
-        return Output(found=True, user=user)
+class GetUserById(RestAction[Input, Output]):
+    # The output declares `found`, so a 404 answers {"found": false} instead of an error.
+    method, path, key = "GET", "/users/{id}", "user"

@@ -1,0 +1,64 @@
+"""A cold ``run`` imports its own action and the shared code it uses, however many actions there are.
+
+The real plugin and a generated copy with 70 actions (``bench.synthetic``) run the same message in
+fresh interpreters; each reports the modules it imported. ``python -X importtime`` cannot show
+this: ``importlib.import_module``, which loads the manifest and the action, bypasses it. Time is
+measured by ``make bench`` (cold start), never asserted here.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from bench.synthetic import synthetic_plugin
+from unit_test.e2e.conftest import ROOT
+
+REPORT = """
+import atexit, json, sys
+sys.path.insert(0, sys.argv[1])
+def report():
+    package = sys.modules["icon_pagerduty"].__file__
+    print(json.dumps({"modules": sorted(sys.modules), "package": package}), file=sys.stderr)
+atexit.register(report)
+from actionkit.cli import run_cli
+run_cli("icon_pagerduty", ["run"])
+"""
+
+
+@pytest.fixture(scope="module")
+def seventy_actions(tmp_path_factory):
+    return synthetic_plugin(tmp_path_factory.mktemp("synthetic"), actions=70)
+
+
+def _imported(root, message) -> tuple[dict, set[str]]:
+    """The envelope of a ``run`` of the plugin at ``root``, and the modules it imported."""
+    done = subprocess.run([sys.executable, "-c", REPORT, str(root)], input=json.dumps(message),
+                          capture_output=True, text=True, timeout=60, cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stderr.splitlines()[-1])
+    assert report["package"] == str(root / "icon_pagerduty" / "__init__.py")
+    return json.loads(done.stdout), set(report["modules"])
+
+
+def test_a_run_imports_the_same_modules_with_7_or_70_actions(sim, connection, seventy_actions):
+    user = sim.state()["users"][0]
+    message = {"type": "action_start", "version": "v1", "body": {
+        "action": "get_user_by_id", "meta": {}, "connection": connection, "input": {"id": user["id"]}}}
+    envelope, real = _imported(ROOT, message)
+    assert envelope["body"]["output"]["user"]["id"] == user["id"]
+    envelope, synthetic = _imported(seventy_actions, message)
+    assert envelope["body"]["output"]["user"]["id"] == user["id"]
+    assert len(list((seventy_actions / "icon_pagerduty/actions").glob("*/schema.py"))) == 70
+    assert synthetic == real
+    actions = sorted(name for name in real if name.startswith("icon_pagerduty.actions"))
+    assert actions == [
+        "icon_pagerduty.actions",
+        "icon_pagerduty.actions.get_user_by_id",
+        "icon_pagerduty.actions.get_user_by_id.action",
+        "icon_pagerduty.actions.get_user_by_id.schema",
+        "icon_pagerduty.actions.rest_action",  # the declarative base it is written on
+    ]
