@@ -15,7 +15,9 @@ from actionkit.triggers import MemoryDispatcher
 
 
 def greet(make_message, count, trigger_id="t-1"):
-    return make_message("greet", {"name": "Ada", "count": count}, kind="trigger", meta={"triggerId": trigger_id})
+    return make_message(
+        "greet", {"name": "Ada", "count": count}, kind="trigger", meta={"triggerId": trigger_id}
+    )
 
 
 def test_the_state_directory_comes_from_the_environment_unless_given(monkeypatch, tmp_path):
