@@ -123,14 +123,14 @@ class Trigger(Step, Generic[I, O]):
     def wait(self, seconds: float) -> bool:
         """Sleep ``seconds`` between two polls; False at once when the trigger is asked to stop.
 
-        ``stop()`` and SIGTERM wake it immediately; the stop flag file is looked at every second.
+        ``stop()`` and SIGTERM wake it immediately; the stop flag file is looked at four times a second.
         """
         deadline = time.monotonic() + seconds
         while self.running:
             left = deadline - time.monotonic()
             if left <= 0:
                 return True
-            self._wake.wait(min(left, 1.0))
+            self._wake.wait(min(left, 0.25))
         return False
 
     def send(self, event: O | dict) -> None:

@@ -98,21 +98,28 @@ def log_params(inp: Any, since: datetime, until: datetime) -> dict[str, Any]:
 
 
 def new_log_entries(rest: Any, inp: Any, mark: Watermark, now: datetime) -> list[dict[str, Any]]:
-    """Every log entry written past ``mark``, oldest first."""
+    """Every log entry written past ``mark``, oldest first.
+
+    Entries of one second keep the listing's order (reversed when the listing runs newest first):
+    their IDs are random, so the listing's order is the only one within a second.
+    """
     since, until, capped = mark.window(now)
-    entries = [
-        e
-        for e in rest.iter_all("/log_entries", "log_entries", log_params(inp, since, until))
-        if mark.is_new(e)
-    ]
+    listed = list(rest.iter_all("/log_entries", "log_entries", log_params(inp, since, until)))
+    if len(listed) > 1 and created_order(listed[0])[0] > created_order(listed[-1])[0]:
+        listed.reverse()
+    entries = sorted((e for e in listed if mark.is_new(e)), key=lambda e: created_order(e)[0])
     if capped and not entries:
         mark.skip_to(until)
-    return sorted(entries, key=created_order)
+    return entries
 
 
-def change_of(entry: dict[str, Any]) -> str | None:
+def change_of(entry: dict[str, Any], previous: str | None = None) -> str | None:
     """What a log entry changed: status, assignment, priority, note or status_update; None for
-    what is not an update (the trigger and first assignment of a new incident, notifications)."""
+    what is not an update (the trigger of a new incident, notifications).
+
+    ``previous`` is the type of the incident's entry just before, when known: the assignment
+    that follows a trigger (a new or reopened incident) or an escalation belongs to that change.
+    """
     kind = entry.get("type")
     incident = entry.get("incident") if isinstance(entry.get("incident"), dict) else {}
     if kind == "trigger_log_entry":
@@ -121,8 +128,8 @@ def change_of(entry: dict[str, Any]) -> str | None:
     if kind in _STATUS_ENTRIES:
         return "status"
     if kind in _ASSIGNMENT_ENTRIES:
-        created = incident.get("created_at")
-        return None if kind == "assign_log_entry" and created == entry.get("created_at") else "assignment"
+        follows = previous in ("trigger_log_entry", "escalate_log_entry")
+        return None if kind == "assign_log_entry" and follows else "assignment"
     if kind == "annotate_log_entry":
         channel = entry.get("channel") if isinstance(entry.get("channel"), dict) else {}
         return "status_update" if channel.get("type") == "status_update" else "note"
