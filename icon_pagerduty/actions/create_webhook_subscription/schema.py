@@ -52,14 +52,13 @@ class Input(Model):
             },
             "service": {
                 "type": "string", "title": "Service",
-                "description": "Send only this service's incidents (a name or an ID); give no service and "
-                    "no team for the whole account",
+                "description": "Send only this service's incidents; give no service and no team for the "
+                    "whole account",
                 "order": 3, "x-resolve": "service",
             },
             "team": {
-                "type": "string", "title": "Team",
-                "description": "Send only this team's incidents (a name or an ID)", "order": 4,
-                "x-resolve": "team",
+                "type": "string", "title": "Team", "description": "Send only this team's incidents",
+                "order": 4, "x-resolve": "team",
             },
             "url": {
                 "type": "string", "title": "URL",

@@ -21,12 +21,12 @@ class Input(Model):
         "properties": {
             "service": {
                 "type": "string", "title": "Service",
-                "description": "Only the subscriptions filtered on this service (a name or an ID)",
-                "order": 1, "x-resolve": "service",
+                "description": "Only the subscriptions filtered on this service", "order": 1,
+                "x-resolve": "service",
             },
             "team": {
                 "type": "string", "title": "Team",
-                "description": "Only the subscriptions filtered on this team (a name or an ID)", "order": 2,
+                "description": "Only the subscriptions filtered on this team", "order": 2,
                 "x-resolve": "team",
             },
         },

@@ -50,13 +50,12 @@ class Input(Model):
             "id": {"type": "string", "title": "ID", "description": "The subscription's ID", "order": 1},
             "service": {
                 "type": "string", "title": "Service",
-                "description": "Send only this service's incidents from now on (a name or an ID)", "order": 3,
+                "description": "Send only this service's incidents from now on", "order": 3,
                 "x-resolve": "service",
             },
             "team": {
                 "type": "string", "title": "Team",
-                "description": "Send only this team's incidents from now on (a name or an ID)", "order": 4,
-                "x-resolve": "team",
+                "description": "Send only this team's incidents from now on", "order": 4, "x-resolve": "team",
             },
         },
         "required": ["id"], "definitions": {},

@@ -25,9 +25,8 @@ class Input(Model):
                 "order": 5,
             },
             "services": {
-                "type": "array", "title": "Services",
-                "description": "Only incidents of these services (names or IDs)", "items": {"type": "string"},
-                "order": 2, "x-resolve": "service",
+                "type": "array", "title": "Services", "description": "Only incidents of these services",
+                "items": {"type": "string"}, "order": 2, "x-resolve": "service",
             },
             "statuses": {
                 "type": "array", "title": "Statuses",
@@ -36,9 +35,8 @@ class Input(Model):
                 "order": 1,
             },
             "teams": {
-                "type": "array", "title": "Teams",
-                "description": "Only incidents of these teams (names or IDs)", "items": {"type": "string"},
-                "order": 3, "x-resolve": "team",
+                "type": "array", "title": "Teams", "description": "Only incidents of these teams",
+                "items": {"type": "string"}, "order": 3, "x-resolve": "team",
             },
             "urgencies": {
                 "type": "array", "title": "Urgencies", "description": "Only incidents of these urgencies",

@@ -42,12 +42,11 @@ class Input(Model):
             },
             "services": {
                 "type": "array", "title": "Services",
-                "description": "Only changes of incidents of these services (names or IDs)",
-                "items": {"type": "string"}, "order": 3, "x-resolve": "service",
+                "description": "Only changes of incidents of these services", "items": {"type": "string"},
+                "order": 3, "x-resolve": "service",
             },
             "teams": {
-                "type": "array", "title": "Teams",
-                "description": "Only changes of incidents of these teams (names or IDs)",
+                "type": "array", "title": "Teams", "description": "Only changes of incidents of these teams",
                 "items": {"type": "string"}, "order": 4, "x-resolve": "team",
             },
         },

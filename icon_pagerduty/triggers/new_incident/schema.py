@@ -32,9 +32,8 @@ class Input(Model):
                 "order": 1,
             },
             "services": {
-                "type": "array", "title": "Services",
-                "description": "Only incidents of these services (names or IDs)", "items": {"type": "string"},
-                "order": 3, "x-resolve": "service",
+                "type": "array", "title": "Services", "description": "Only incidents of these services",
+                "items": {"type": "string"}, "order": 3, "x-resolve": "service",
             },
             "statuses": {
                 "type": "array", "title": "Statuses",
@@ -43,9 +42,8 @@ class Input(Model):
                 "order": 2,
             },
             "teams": {
-                "type": "array", "title": "Teams",
-                "description": "Only incidents of these teams (names or IDs)", "items": {"type": "string"},
-                "order": 4, "x-resolve": "team",
+                "type": "array", "title": "Teams", "description": "Only incidents of these teams",
+                "items": {"type": "string"}, "order": 4, "x-resolve": "team",
             },
             "urgencies": {
                 "type": "array", "title": "Urgencies", "description": "Only incidents of these urgencies",
