@@ -26,6 +26,10 @@ RUN pip install --no-cache-dir --no-deps /wheels/*.whl && rm -rf /wheels
 COPY plugin.spec.yaml /plugin.spec.yaml
 COPY plugin.spec.yaml help.md ./
 
+# Trigger state (/workspace/cache/<triggerId>.json) and the stop flag (/workspace/tmp), writable by the
+# runtime user, as enable_cache asks; the orchestrator mounts volumes over them.
+RUN mkdir -p /workspace/cache /workspace/tmp && chown 65534:65534 /workspace/cache /workspace/tmp
+
 # 65534 is "nobody" in Debian: the non-root user the ecosystem expects, numeric so it resolves anywhere.
 USER 65534:65534
 EXPOSE 10001

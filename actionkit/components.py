@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+import time
 from typing import Any, Generic, TypeVar
 
 from actionkit.errors import InternalError, call_plugin
@@ -91,7 +93,8 @@ class Trigger(Step, Generic[I, O]):
     ``send`` validates the event against the trigger's output schema and dispatches one
     ``trigger_event`` envelope. ``state`` is a dict persisted per trigger id between runs;
     call ``save_state()`` after changing it. ``running`` turns false when the orchestrator asks
-    the trigger to stop (the flag file of reference §9.1) or after ``stop()``.
+    the trigger to stop (the flag file of reference §9.1, or SIGTERM) or after ``stop()``;
+    ``wait(seconds)`` sleeps between polls and wakes at once on such a stop.
     """
 
     dispatcher: dict | None = None
@@ -103,6 +106,7 @@ class Trigger(Step, Generic[I, O]):
         self._stopped = False
         self._sender = None
         self._saver = None
+        self._wake = threading.Event()
 
     @property
     def running(self) -> bool:
@@ -114,6 +118,20 @@ class Trigger(Step, Generic[I, O]):
 
     def stop(self) -> None:
         self._stopped = True
+        self._wake.set()
+
+    def wait(self, seconds: float) -> bool:
+        """Sleep ``seconds`` between two polls; False at once when the trigger is asked to stop.
+
+        ``stop()`` and SIGTERM wake it immediately; the stop flag file is looked at four times a second.
+        """
+        deadline = time.monotonic() + seconds
+        while self.running:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return True
+            self._wake.wait(min(left, 0.25))
+        return False
 
     def send(self, event: O | dict) -> None:
         if self._sender is None:

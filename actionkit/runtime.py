@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
+import os
 import traceback
 from typing import Any, TextIO
 
@@ -41,6 +42,7 @@ __all__ = [
 ]
 
 log = logging.getLogger("actionkit")
+STATE_DIR_VARIABLE = "ACTIONKIT_STATE_DIR"
 
 
 class Options:
@@ -49,7 +51,8 @@ class Options:
     ``lenient_inputs``: optional inputs sent as ``null`` or ``""`` count as not provided (§11.3).
     ``drop_null_outputs``: drop the ``null``s of optional typed output fields (§11.3).
     ``cache_size``, ``cache_ttl`` (seconds), ``cache_enabled``: the connection cache.
-    ``state_dir``, ``stop_flag_path``: trigger state files and the stop flag (§9.1).
+    ``state_dir``, ``stop_flag_path``: trigger state files and the stop flag (§9.1); the state
+    directory defaults to ``$ACTIONKIT_STATE_DIR``, else ``/workspace/cache`` as the ecosystem mounts it.
     """
 
     # Plain classes rather than dataclasses: generating dataclass methods costs milliseconds
@@ -65,7 +68,7 @@ class Options:
         cache_size: int = 32,
         cache_ttl: float = 3600.0,
         cache_enabled: bool = True,
-        state_dir: str = "/workspace/cache",
+        state_dir: str | None = None,
         stop_flag_path: str = "/workspace/tmp/terminate_trigger.flag",
     ):
         self.lenient_inputs = lenient_inputs
@@ -73,7 +76,7 @@ class Options:
         self.cache_size = cache_size
         self.cache_ttl = cache_ttl
         self.cache_enabled = cache_enabled
-        self.state_dir = state_dir
+        self.state_dir = state_dir or os.environ.get(STATE_DIR_VARIABLE) or "/workspace/cache"
         self.stop_flag_path = stop_flag_path
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import sys
+import threading
 from typing import Any
 
 from actionkit import components, envelope
@@ -113,13 +115,31 @@ def run_trigger(step: StepCall, values: dict[str, Any]) -> Result:
 
     instance._sender = send
     inp = step.typed_input(instance, values)
-    value = call_plugin(f"Trigger '{step.component.name}'", instance.run, inp)
-    flag = options.stop_flag_path
-    if instance._stopped and flag and os.path.exists(flag):
+    with _stop_on_sigterm(instance):
+        value = call_plugin(f"Trigger '{step.component.name}'", instance.run, inp)
+    if instance._stopped:
         instance.save_state()
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(flag)
+        flag = options.stop_flag_path
+        if flag:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(flag)
     return envelope.ok(call, _plain(value, "output"))
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm(instance: Any) -> Any:
+    """While the trigger runs, SIGTERM (``docker stop``) asks its loop to stop instead of killing
+    it between two statements: the event being sent is delivered and its state saved before the
+    trigger returns, so a stop between an emit and its save neither loses nor repeats an event.
+    Only the main thread can take signals; elsewhere (a test's thread) nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: instance.stop())
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _prepare_trigger(instance: Any, step: StepCall) -> None:
@@ -129,6 +149,7 @@ def _prepare_trigger(instance: Any, step: StepCall) -> None:
     settings = step.body.get("dispatcher")
     instance.dispatcher = settings if isinstance(settings, dict) else {}
     instance.state, instance._stopped, instance._saver = {}, False, None
+    instance._wake = threading.Event()
     instance.stop_flag_path = options.stop_flag_path
     meta = step.call.meta
     trigger_id = meta.get("triggerId") if isinstance(meta, dict) else None
@@ -136,8 +157,14 @@ def _prepare_trigger(instance: Any, step: StepCall) -> None:
         state_file = StateFile(options.state_dir, str(trigger_id))
         instance.state = state_file.load()
         instance._saver = state_file.save
+    elif trigger_id:
+        # A restart would start over: say so where the operator looks.
+        log.warning(
+            "The trigger state directory %s does not exist, so this trigger keeps no state between runs; "
+            "mount it, or set %s to a writable directory.", options.state_dir, "ACTIONKIT_STATE_DIR",
+        )
     else:
-        log.debug("No meta.triggerId or no %s: the trigger keeps no state", options.state_dir)
+        log.debug("No meta.triggerId: the trigger keeps no state")
 
 
 def _dispatcher(step: StepCall, settings: dict[str, Any]) -> Any:

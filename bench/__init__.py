@@ -13,7 +13,8 @@ One module per benchmark, each with ``TITLE``, ``run(Config) -> dict`` (``figure
 6. ``simulator``   the simulator's own requests per second for a simple GET;
 7. ``overload``    the HTTP server at twice its capacity, with and without load shedding;
 8. ``rate_limit``  processes sharing one key under a rate limit: share of the allowed rate, 429s, failures;
-9. ``output_shaping`` 10,000 incidents shaped, validated and masked, against ``json.dumps`` of them.
+9. ``output_shaping`` 10,000 incidents shaped, validated and masked, against ``json.dumps`` of them;
+10. ``trigger_latency`` new_incident: creation to event against interval + 1 s; requests per idle poll.
 """
 
 from . import (
@@ -26,6 +27,7 @@ from . import (
                pagination,
                ratelimit,
                simulator,
+               trigger_latency,
 )
 
 BENCHMARKS = {
@@ -38,4 +40,5 @@ BENCHMARKS = {
     "overload": overload,
     "rate_limit": ratelimit,
     "output_shaping": output_shaping,
+    "trigger_latency": trigger_latency,
 }

@@ -947,6 +947,239 @@ DEFINITIONS = {
             },
         },
     },
+    "assignment": {
+        "type": "object", "title": "assignment",
+        "properties": {
+            "assignee": {
+                "$ref": "#/definitions/reference", "title": "Assignee", "description": "The user assigned",
+                "order": 2,
+            },
+            "at": {
+                "type": "string", "format": "date-time", "displayType": "date", "title": "At",
+                "description": "When the assignment was made", "order": 1,
+            },
+        },
+    },
+    "incident": {
+        "type": "object", "title": "incident",
+        "properties": {
+            "alert_counts": {
+                "type": "object", "title": "Alert Counts",
+                "description": "Numbers of alerts, all, triggered and resolved", "order": 23,
+            },
+            "assigned_via": {
+                "type": "string", "title": "Assigned Via",
+                "description": "escalation_policy or direct_assignment", "order": 19,
+            },
+            "assignments": {
+                "type": "array", "title": "Assignments",
+                "description": "Who the incident is assigned to, and since when",
+                "items": {"$ref": "#/definitions/assignment"}, "order": 18,
+            },
+            "created_at": {
+                "type": "string", "format": "date-time", "displayType": "date", "title": "Created At",
+                "description": "When the incident was created", "order": 9,
+            },
+            "description": {
+                "type": "string", "title": "Description",
+                "description": "Description of the incident (the title)", "order": 8,
+            },
+            "escalation_policy": {
+                "$ref": "#/definitions/reference", "title": "Escalation Policy",
+                "description": "The escalation policy the incident follows", "order": 15,
+            },
+            "first_trigger_log_entry": {
+                "$ref": "#/definitions/reference", "title": "First Trigger Log Entry",
+                "description": "The log entry of the incident's creation", "order": 22,
+            },
+            "html_url": {
+                "type": "string", "title": "HTML URL", "description": "Web URL of the incident", "order": 5,
+            },
+            "id": {"type": "string", "title": "ID", "description": "Incident ID", "order": 1},
+            "incident_key": {
+                "type": "string", "title": "Incident Key",
+                "description": "The deduplication key of the incident", "order": 12,
+            },
+            "incident_number": {
+                "type": "integer", "title": "Incident Number",
+                "description": "Number of the incident, unique in the account", "order": 6,
+            },
+            "last_status_change_at": {
+                "type": "string", "format": "date-time", "displayType": "date",
+                "title": "Last Status Change At", "description": "When the status last changed", "order": 20,
+            },
+            "priority": {
+                "$ref": "#/definitions/reference", "title": "Priority",
+                "description": "The priority of the incident, when it has one", "order": 16,
+            },
+            "resolved_at": {
+                "type": "string", "format": "date-time", "displayType": "date", "title": "Resolved At",
+                "description": "When the incident was resolved", "order": 21,
+            },
+            "self": {"type": "string", "title": "Self", "description": "API URL of the incident", "order": 4},
+            "service": {
+                "$ref": "#/definitions/reference", "title": "Service",
+                "description": "The service the incident belongs to", "order": 14,
+            },
+            "status": {
+                "type": "string", "title": "Status", "description": "triggered, acknowledged or resolved",
+                "order": 11,
+            },
+            "summary": {
+                "type": "string", "title": "Summary", "description": "Number and title of the incident",
+                "order": 3,
+            },
+            "teams": {
+                "type": "array", "title": "Teams", "description": "Teams of the incident",
+                "items": {"$ref": "#/definitions/reference"}, "order": 17,
+            },
+            "title": {"type": "string", "title": "Title", "description": "Title of the incident", "order": 7},
+            "type": {
+                "type": "string", "title": "Type", "description": "Object type, always incident", "order": 2,
+            },
+            "updated_at": {
+                "type": "string", "format": "date-time", "displayType": "date", "title": "Updated At",
+                "description": "When the incident last changed", "order": 10,
+            },
+            "urgency": {"type": "string", "title": "Urgency", "description": "high or low", "order": 13},
+        },
+    },
+    "incident_event": {
+        "type": "object", "title": "incident_event",
+        "properties": {
+            "incident": {
+                "$ref": "#/definitions/incident", "title": "Incident", "description": "The new incident",
+                "order": 1,
+            },
+        },
+        "required": ["incident"],
+    },
+    "log_entry": {
+        "type": "object", "title": "log_entry",
+        "properties": {
+            "agent": {
+                "$ref": "#/definitions/reference", "title": "Agent",
+                "description": "Who did it (a user, or a service for events)", "order": 5,
+            },
+            "changeset": {
+                "type": "array", "title": "Changeset",
+                "description": "The field changes of a field_value_change_log_entry",
+                "items": {"type": "string"}, "order": 10,
+            },
+            "channel": {
+                "type": "object", "title": "Channel",
+                "description": "How it was done, such as {\"type\": \"api\"}, or a note's {\"type\": "
+                    "\"note\", \"summary\": \"...\"}",
+                "order": 6,
+            },
+            "created_at": {
+                "type": "string", "format": "date-time", "displayType": "date", "title": "Created At",
+                "description": "When it happened", "order": 4,
+            },
+            "html_url": {
+                "type": "string", "title": "HTML URL", "description": "Web URL of the entry", "order": 11,
+            },
+            "id": {"type": "string", "title": "ID", "description": "Log entry ID", "order": 1},
+            "incident": {
+                "$ref": "#/definitions/reference", "title": "Incident",
+                "description": "The incident it belongs to", "order": 7,
+            },
+            "note": {
+                "type": "string", "title": "Note",
+                "description": "The note or resolution text, when there is one", "order": 9,
+            },
+            "service": {
+                "$ref": "#/definitions/reference", "title": "Service",
+                "description": "The incident's service", "order": 8,
+            },
+            "summary": {
+                "type": "string", "title": "Summary", "description": "What happened, in words", "order": 3,
+            },
+            "type": {
+                "type": "string", "title": "Type",
+                "description": "Kind of entry, such as acknowledge_log_entry or annotate_log_entry",
+                "order": 2,
+            },
+        },
+    },
+    "webhook_filter": {
+        "type": "object", "title": "webhook_filter",
+        "properties": {
+            "id": {
+                "type": "string", "title": "ID",
+                "description": "The service or team (absent for the account)", "order": 2,
+            },
+            "type": {
+                "type": "string", "title": "Type",
+                "description": "account_reference, service_reference or team_reference", "order": 1,
+            },
+        },
+    },
+    "webhook_header": {
+        "type": "object", "title": "webhook_header",
+        "properties": {
+            "name": {"type": "string", "title": "Name", "description": "Header name", "order": 1},
+            "value": {
+                "type": "string", "title": "Value",
+                "description": "Header value (PagerDuty shows it redacted after creation)", "order": 2,
+            },
+        },
+        "required": ["name", "value"],
+    },
+    "webhook_delivery_method": {
+        "type": "object", "title": "webhook_delivery_method",
+        "properties": {
+            "custom_headers": {
+                "type": "array", "title": "Custom Headers",
+                "description": "Headers sent with each webhook (values redacted except on creation)",
+                "items": {"$ref": "#/definitions/webhook_header"}, "order": 4,
+            },
+            "id": {"type": "string", "title": "ID", "description": "Delivery method ID", "order": 1},
+            "secret": {
+                "type": "string", "title": "Secret",
+                "description": "The signing secret; only in the answer of the creation", "order": 5,
+            },
+            "temporarily_disabled": {
+                "type": "boolean", "title": "Temporarily Disabled",
+                "description": "True after repeated refused deliveries, until enabled again", "order": 6,
+            },
+            "type": {
+                "type": "string", "title": "Type", "description": "Always http_delivery_method", "order": 2,
+            },
+            "url": {
+                "type": "string", "title": "URL", "description": "Where the webhooks are sent", "order": 3,
+            },
+        },
+    },
+    "webhook_subscription": {
+        "type": "object", "title": "webhook_subscription",
+        "properties": {
+            "active": {
+                "type": "boolean", "title": "Active", "description": "Whether webhooks are sent", "order": 3,
+            },
+            "delivery_method": {
+                "$ref": "#/definitions/webhook_delivery_method", "title": "Delivery Method",
+                "description": "Where and how webhooks are delivered", "order": 7,
+            },
+            "description": {
+                "type": "string", "title": "Description", "description": "What the subscription is for",
+                "order": 4,
+            },
+            "events": {
+                "type": "array", "title": "Events", "description": "The event types sent",
+                "items": {"type": "string"}, "order": 5,
+            },
+            "filter": {
+                "$ref": "#/definitions/webhook_filter", "title": "Filter",
+                "description": "Whose incidents are sent, the account's, one service's or one team's",
+                "order": 6,
+            },
+            "id": {"type": "string", "title": "ID", "description": "Subscription ID", "order": 1},
+            "type": {
+                "type": "string", "title": "Type", "description": "Always webhook_subscription", "order": 2,
+            },
+        },
+    },
 }
 # custom type -> the types its fields use, in order of first use (fields walked alphabetically)
 USES = {
@@ -957,7 +1190,10 @@ USES = {
     "escalation_policy": ["escalation_rule", "reference"], "oncall": ["reference"], "team": ["reference"],
     "notification_rule": ["contact_method"], "team_member": ["user"], "access_review_user": ["team_role"],
     "service": ["reference"], "integration": ["reference"], "extension": ["reference"],
-    "maintenance_window": ["reference"], "change_event": ["reference"],
+    "maintenance_window": ["reference"], "change_event": ["reference"], "assignment": ["reference"],
+    "incident": ["assignment", "reference"], "incident_event": ["incident"], "log_entry": ["reference"],
+    "webhook_delivery_method": ["webhook_header"],
+    "webhook_subscription": ["webhook_delivery_method", "webhook_filter"],
 }
 # custom type -> example object, built from the examples of its fields
 EXAMPLES = {}
@@ -1123,6 +1359,43 @@ EXAMPLES["change_event"] = {
     "integration": EXAMPLES["reference"], "custom_details": {"version": "2.14.0", "commit": "3f9c2e1"},
     "links": [{"href": "https://ci.example.com/builds/1234", "text": "Build 1234"}],
     "images": [{"src": "https://ci.example.com/builds/1234/graph.png", "alt": "Build time"}],
+}
+EXAMPLES["assignment"] = {"at": "2024-05-01T10:00:00Z", "assignee": EXAMPLES["reference"]}
+EXAMPLES["incident"] = {
+    "id": "PT4KHLK", "type": "incident", "summary": "[#1234] The server is on fire.",
+    "self": "https://api.pagerduty.com/incidents/PT4KHLK",
+    "html_url": "https://example.pagerduty.com/incidents/PT4KHLK", "incident_number": 1234,
+    "title": "The server is on fire.", "description": "The server is on fire.",
+    "created_at": "2024-05-01T10:00:00Z", "updated_at": "2024-05-01T10:05:00Z", "status": "triggered",
+    "incident_key": "web-01/disk", "urgency": "high", "service": EXAMPLES["reference"],
+    "escalation_policy": EXAMPLES["reference"], "priority": EXAMPLES["reference"],
+    "teams": [EXAMPLES["reference"]], "assignments": [EXAMPLES["assignment"]],
+    "assigned_via": "escalation_policy", "last_status_change_at": "2024-05-01T10:05:00Z",
+    "resolved_at": "2024-05-01T11:00:00Z", "first_trigger_log_entry": EXAMPLES["reference"],
+    "alert_counts": {"all": 1, "triggered": 1, "resolved": 0},
+}
+EXAMPLES["incident_event"] = {"incident": EXAMPLES["incident"]}
+EXAMPLES["log_entry"] = {
+    "id": "R2XGXEI3W0FHMRB4TZTUS3JQTO", "type": "acknowledge_log_entry",
+    "summary": "Acknowledged by Ada Admin.", "created_at": "2024-05-01T10:05:00Z",
+    "agent": EXAMPLES["reference"], "channel": {"type": "api"}, "incident": EXAMPLES["reference"],
+    "service": EXAMPLES["reference"], "note": "Rolled back the deploy",
+    "changeset": ["Updated priority to P1"],
+    "html_url": "https://example.pagerduty.com/incidents/PT4KHLK/log_entries/R2XGXEI3W0FHMRB4TZTUS3JQTO",
+}
+EXAMPLES["webhook_filter"] = {"type": "service_reference", "id": "PIJ90N7"}
+EXAMPLES["webhook_header"] = {"name": "X-Ticket-Queue", "value": "payments"}
+EXAMPLES["webhook_delivery_method"] = {
+    "id": "PF9KMXH", "type": "http_delivery_method", "url": "https://tickets.example.com/pagerduty",
+    "custom_headers": [EXAMPLES["webhook_header"]],
+    "secret": "4tF1+mPq0X7bYs2wQk9rLz3VnC5hJ8dG6eA0uT1iO2pK3lM4nB5vC6xZ7yW8qE9r",
+    "temporarily_disabled": False,
+}
+EXAMPLES["webhook_subscription"] = {
+    "id": "PY1OL64", "type": "webhook_subscription", "active": True,
+    "description": "Payments incidents to the ticketing system",
+    "events": ["incident.triggered", "incident.resolved"], "filter": EXAMPLES["webhook_filter"],
+    "delivery_method": EXAMPLES["webhook_delivery_method"],
 }
 # the names above that are built-in definitions, listed first in a schema's "definitions"
 BUILTIN = ["credential_secret_key", "password"]

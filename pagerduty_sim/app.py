@@ -13,7 +13,7 @@ import traceback
 from collections import deque
 from typing import Any
 
-from . import auth, control, events, rest
+from . import auth, control, events, rest, webhooks
 from .change_events import CHANGE_EVENTS
 from .clock import Clock, IdGenerator
 from .errors import ApiError, status_error_body
@@ -31,6 +31,7 @@ from .seed import load_seed
 from .services import INTEGRATIONS, SERVICES
 from .settings import Settings
 from .store import Store
+from .webhook_delivery import Webhooks
 from .wire import Request, Response, Router
 
 RESOURCES = [
@@ -51,6 +52,7 @@ RESOURCES = [
     MAINTENANCE_WINDOWS,
     EXTENSION_SCHEMAS,
     EXTENSIONS,
+    webhooks.WEBHOOK_SUBSCRIPTIONS,
 ]
 NON_JSON_BODY = b"<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>"
 SECRET_BODY_FIELDS = ("routing_key", "service_key")
@@ -78,10 +80,13 @@ class App:
         self.log: deque[dict[str, Any]] = deque(maxlen=self.settings.request_log_limit)
         self.log_lock = threading.Lock()
         self.queue = events.EventQueue(self)
+        self.webhooks = Webhooks(self)
+        self.store.log_listeners.append(self.webhooks.on_log_entry)
         self.router = Router()
         rest.register(self.router, resources)
         events.register(self.router)
         control.register(self.router)
+        webhooks.register(self.router)
         self.credentials: dict[str, Any] = {}
         self.reset()
 
@@ -95,6 +100,7 @@ class App:
             self.ids.reset()
             self.clock.reset()
             self.credentials = load_seed(self.store, self.seed)
+            self.webhooks.reset()  # after the seed: its history is not news to any subscription
         self.faults.clear()
         self.limiter.reset()
         self.events_limiter.reset()
@@ -185,7 +191,10 @@ class App:
                 request.actor = auth.acting_user(
                     store, principal, request.header("from"), route.from_required
                 )
-                response = route.handler(self, request)
+                try:
+                    response = route.handler(self, request)
+                finally:
+                    self.webhooks.collect()  # the request's changes are complete: queue their webhooks
         except ApiError as exc:
             response = Response.error(exc)
         response.headers.update(headers)

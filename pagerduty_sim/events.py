@@ -288,8 +288,7 @@ class EventQueue:
     def submit(self, work: Callable[[Any], None]) -> None:
         delay = self.app.settings.events_delay
         if delay <= 0 and not self._pending:
-            with self.app.store.lock:
-                work(self.app.store)
+            self._apply(work)
             return
         with self._cond:
             self._pending.append((time.monotonic() + delay, work))
@@ -297,6 +296,13 @@ class EventQueue:
                 self._worker = threading.Thread(target=self._run, name="pagerduty_sim-events", daemon=True)
                 self._worker.start()
             self._cond.notify_all()
+
+    def _apply(self, work: Callable[[Any], None]) -> None:
+        with self.app.store.lock:
+            try:
+                work(self.app.store)
+            finally:
+                self.app.webhooks.collect()  # the event's changes are complete: queue their webhooks
 
     def _run(self) -> None:
         while True:
@@ -311,8 +317,7 @@ class EventQueue:
                     self._cond.wait(timeout=wait)
                     continue
                 self._pending.popleft()
-                with self.app.store.lock:
-                    work(self.app.store)
+                self._apply(work)
                 self._cond.notify_all()
 
     def drain(self) -> None:
@@ -320,8 +325,7 @@ class EventQueue:
         with self._cond:
             while self._pending:
                 _, work = self._pending.popleft()
-                with self.app.store.lock:
-                    work(self.app.store)
+                self._apply(work)
             self._cond.notify_all()
 
     def pending(self) -> int:

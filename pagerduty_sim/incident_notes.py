@@ -110,5 +110,17 @@ def create_status_update(app: Any, request: Request) -> Response:
     }
     incident["status_updates"] = [*incident.get("status_updates", []), record]
     incident["updated_at"] = record["created_at"]
+    # The timeline shows a status update; its log entry type is unverified, so it is an
+    # annotation whose channel says it is a status update.
+    agent = ("users", request.actor)
+    log(
+        store,
+        incident,
+        "annotate",
+        agent,
+        f"Status update published by {agent_name(store, agent)}.",
+        {"type": "status_update", "summary": message},
+        status_update=record["id"],
+    )
     rendered = {**record, "sender": store.ref("users", record["sender"])}
     return Response.json(200, {"status_update": rendered})

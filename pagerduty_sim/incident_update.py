@@ -181,8 +181,20 @@ def _apply(
     if data.get("urgency") and data["urgency"] != incident["urgency"]:
         incident["urgency"] = data["urgency"]
         log(store, incident, "urgency_change", agent, f"Urgency changed to {data['urgency']} by {name}.")
-    if priority is not Ellipsis:
+    if priority is not Ellipsis and priority != incident["priority"]:
         incident["priority"] = priority
+        label = store.table("priorities")[priority]["name"] if priority else "none"
+        # The log entry type of a priority change is unverified; field_value_change is the
+        # documented type closest to it, with its changeset in the documented wording.
+        log(
+            store,
+            incident,
+            "field_value_change",
+            agent,
+            f"Priority changed to {label} by {name}.",
+            changeset=[f"Updated priority to {label}"],
+            priority_change=True,
+        )
     if data.get("conference_bridge") is not None:
         incident["conference_bridge"] = {
             k: data["conference_bridge"].get(k) for k in ("conference_number", "conference_url")

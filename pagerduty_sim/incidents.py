@@ -196,6 +196,8 @@ def _render_log_entry(
         out["assignees"] = [store.ref("users", u) for u in record["assignees"]]
     if record.get("changed_actions") is not None:
         out["changed_actions"] = record["changed_actions"]
+    if record.get("changeset") is not None:
+        out["changeset"] = record["changeset"]
     if "incidents" in includes and incident is not None:
         out["incident"] = store.render("incidents", incident)
     if "services" in includes and record["service"] in store.table("services"):

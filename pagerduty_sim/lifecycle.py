@@ -81,6 +81,8 @@ def log(
         **extra,
     }
     store.table("log_entries")[record["id"]] = record
+    for listener in store.log_listeners:
+        listener(record)
     return record
 
 

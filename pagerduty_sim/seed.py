@@ -15,6 +15,7 @@ from .incident_seed import seed_incidents
 from .people_seed import seed_people
 from .services import EVENTS_V1, EVENTS_V2
 from .store import Store
+from .webhooks import seed_demo as seed_webhook_subscriptions
 
 SEEDS = ("demo", "empty")
 DEMO_USERS = (
@@ -162,6 +163,7 @@ def _load(store: Store, seed: str) -> dict[str, Any]:
     seed_incidents(store)
     _seed_plumbing(store, admin)
     _seed_database_on_call(store, ids, payments["id"])
+    seed_webhook_subscriptions(store)
     return credentials
 
 

@@ -41,6 +41,12 @@ class Settings:
     schedule_create_201: bool = False
     # The code of the missing-"From" error: 2016 as observed live.
     from_missing_code: int = 2016
+    # Webhooks (§12.4), compressed: PagerDuty waits 5 s for an answer and retries for 48 hours.
+    # A failed attempt is retried after webhook_retry_delay seconds, doubling up to 1 s, until
+    # webhook_retry_window seconds after the webhook was queued; then it is dropped.
+    webhook_timeout: float = 5.0
+    webhook_retry_delay: float = 0.05
+    webhook_retry_window: float = 3.0
     # Account abilities (§8.9).
     abilities: list[str] = field(default_factory=lambda: list(DEFAULT_ABILITIES))
     # Keep at most this many entries in the request log.

@@ -82,6 +82,15 @@ class Simulator:
         """Process the events still waiting for ``events_delay``."""
         self.app.queue.drain()
 
+    def webhook_deliveries(self) -> list[dict[str, Any]]:
+        """Every webhook delivery attempt: subscription, webhook and event IDs, event type, URL,
+        attempt number, HTTP status, outcome (delivered, retry, dropped, skipped) and time."""
+        return self.app.webhooks.snapshot()["deliveries"]
+
+    def wait_webhooks(self, timeout: float = 10.0) -> bool:
+        """Wait until no webhook is queued or in flight; False if ``timeout`` seconds pass first."""
+        return self.app.webhooks.wait_idle(timeout)
+
     def add_fault(
         self,
         method: str = "*",

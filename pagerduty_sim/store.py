@@ -130,6 +130,8 @@ class Store:
         self.clock = clock
         self.ids = ids
         self.base_url = "https://api.pagerduty.com"
+        # Called with each new incident log entry (under ``lock``): webhooks watch changes here.
+        self.log_listeners: list[Callable[[dict[str, Any]], None]] = []
         self.clear()
 
     def clear(self) -> None:

@@ -136,3 +136,12 @@ def step_deadline(policy: RetryPolicy) -> Deadline:
         held = (step, Deadline(policy.step_timeout, policy.clock))
         _held.set(held)
     return held[1]
+
+
+def new_step() -> None:
+    """Start a fresh ``step_timeout`` deadline at the next request of this context.
+
+    A trigger is one long runtime call; each of its polls is a step of its own, so that the
+    deadline bounds a poll and does not run out after the trigger's first two minutes.
+    """
+    _held.set(None)

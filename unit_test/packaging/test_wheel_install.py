@@ -154,7 +154,9 @@ def test_info_lists_every_action_of_the_spec(plugin_cli):
     done = plugin_cli("info")
     assert done.returncode == 0, done.stderr
     assert f"Actions ({len(SPEC.actions)}):" in done.stdout
-    listed = [line.split("└── ")[1].split(" (")[0] for line in done.stdout.splitlines() if "└── " in line]
+    # The Actions section only: triggers and tasks have sections of their own.
+    section = done.stdout.split("Actions (", 1)[1].split("\n\n", 1)[0]
+    listed = [line.split("└── ")[1].split(" (")[0] for line in section.splitlines() if "└── " in line]
     assert listed == list(SPEC.actions)
 
 

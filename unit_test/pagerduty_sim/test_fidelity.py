@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from unit_test.openapi_contract import contract
-from unit_test.pagerduty_sim import fidelity_incidents, fidelity_oncall, fidelity_people
+from unit_test.pagerduty_sim import fidelity_incidents, fidelity_oncall, fidelity_people, fidelity_webhooks
 from unit_test.pagerduty_sim import fidelity_services as services_scenarios
 
 JSON = {"Content-Type": "application/json"}
@@ -521,6 +521,7 @@ fidelity_incidents.add(scenario)
 services_scenarios.add(scenario)
 fidelity_oncall.add(scenario)
 fidelity_people.add(scenario)
+fidelity_webhooks.add(scenario)
 
 
 @pytest.fixture(scope="module")
