@@ -50,7 +50,7 @@ def fetch(rest: RestClient, ident: str, field: str = "id", include: Iterable[str
     try:
         return rest.get(f"/incidents/{segment(key, field)}", "incident", {"include[]": list(include) or None})
     except NotFound as error:
-        what = f"number {key}" if number_of(text) else f"ID {text!r}"
+        what = f"number {key}" if number_of(text) else f"id {text!r}"
         raise error.with_assistance(
             f"No incident with {what} is visible to this API key; check the input `{field}`."
         ) from None

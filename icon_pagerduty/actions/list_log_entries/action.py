@@ -23,5 +23,5 @@ class ListLogEntries(RestAction[Input, Output]):
             return self.list_items(f"/incidents/{segment(ident)}/log_entries", values)
         except NotFound as error:
             raise error.with_assistance(
-                f"No incident with ID {ident!r} is visible to this API key; check the input `id`."
+                f"No incident with id {ident!r} is visible to this API key; check the input `id`."
             ) from None
