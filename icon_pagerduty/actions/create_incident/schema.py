@@ -81,8 +81,8 @@ class Input(Model):
     EXAMPLE = {
         "title": "Gateway 5xx rate above 5%", "service": "Platform Gateway", "urgency": "high",
         "priority": "P1", "details": "Error rate 7.2% in eu-west-1 since the 09:05 deploy.",
-        "incident_key": "gateway-5xx-rate", "escalation_policy": "Platform Escalation",
-        "assignees": ["uma.user@example.com"], "conference_number": "+1 415-555-0100,,,,1234#",
+        "incident_key": "gateway-5xx-rate", "assignees": ["uma.user@example.com"],
+        "conference_number": "+1 415-555-0100,,,,1234#",
         "conference_url": "https://meet.example.com/gateway-5xx", "from_email": "oncall-bot@example.com",
     }
 

@@ -34,7 +34,7 @@ class Input(Model):
         },
         "definitions": {},
     }
-    EXAMPLE = {"id": "1234", "incident_key": "gateway-5xx-rate"}
+    EXAMPLE = {"id": "1234"}
 
     id: str | None
     incident_key: str | None

@@ -36,7 +36,8 @@ class ManageIncidents(Action[Input, Output]):
                 bulk.results[ident] = {"id": ident, "error": f"{error.assistance} ({error.cause})"}
         bulk.run(list(dict.fromkeys(bulk.ids[g] for g in given if g in bulk.ids)))
         bulk.summary()
-        incidents = [bulk.incidents[bulk.ids[g]] for g in given if bulk.ids.get(g) in bulk.incidents]
+        ordered = dict.fromkeys(bulk.ids[g] for g in given if bulk.ids.get(g) in bulk.incidents)
+        incidents = [bulk.incidents[ident] for ident in ordered]
         return {"incidents": incidents, "results": [bulk.result(g) for g in given]}
 
 
@@ -59,7 +60,7 @@ class Bulk:
             try:
                 self.send(chunk)
             except PagerDutyError as error:  # transient or configuration: no use sending more
-                if not self.results:
+                if not self.done:
                     raise  # nothing was done: the step fails as a whole
                 left = [i for i in ids[start:] if i not in self.results]
                 for ident in left:

@@ -37,7 +37,8 @@ class Input(Model):
                 "order": 6,
             },
             "ids": {
-                "type": "array", "title": "IDs", "description": "The incidents' IDs or numbers",
+                "type": "array", "title": "IDs",
+                "description": "The incidents' IDs or numbers (a number costs one lookup first)",
                 "items": {"type": "string"}, "order": 1,
             },
             "status": {
@@ -53,8 +54,8 @@ class Input(Model):
         "required": ["ids"], "definitions": {},
     }
     EXAMPLE = {
-        "ids": ["PT4KHLK", "PDEMO02", "1236"], "status": "resolved", "urgency": "low", "escalation_level": 2,
-        "assignees": ["ulf.user@example.com"], "from_email": "oncall-bot@example.com",
+        "ids": ["PT4KHLK", "PQ2X9ZB", "1236"], "status": "acknowledged", "urgency": "low",
+        "escalation_level": 2, "assignees": ["ulf.user@example.com"], "from_email": "oncall-bot@example.com",
     }
 
     ids: list[str]

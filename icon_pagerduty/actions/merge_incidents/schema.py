@@ -37,7 +37,7 @@ class Input(Model):
         },
         "required": ["id", "source_ids"], "definitions": {},
     }
-    EXAMPLE = {"id": "PT4KHLK", "source_ids": ["PDEMO02", "1236"], "from_email": "oncall-bot@example.com"}
+    EXAMPLE = {"id": "PT4KHLK", "source_ids": ["PQ2X9ZB", "1236"], "from_email": "oncall-bot@example.com"}
 
     id: str
     source_ids: list[str]

@@ -79,8 +79,7 @@ class Input(Model):
         "id": "PT4KHLK", "status": "resolved",
         "resolution": "Rolled back gateway release 2024.06.1; error rate under 1%.",
         "title": "Gateway 5xx rate above 5% after release 2024.06.1", "urgency": "high", "priority": "P1",
-        "escalation_level": 2, "escalation_policy": "Platform Escalation",
-        "assignees": ["ulf.user@example.com"], "conference_number": "+1 415-555-0100,,,,1234#",
+        "conference_number": "+1 415-555-0100,,,,1234#",
         "conference_url": "https://meet.example.com/gateway-5xx", "from_email": "oncall-bot@example.com",
     }
 
