@@ -166,3 +166,16 @@ def test_listing_past_the_ceiling_comes_back_complete_each_incident_once(step, s
     # of each window that was split, which told its total.
     assert len(pages) == 4 * 7 + 3
     assert "more than PagerDuty's 1,000 per listing; reading the window in two halves" in step.last_log
+
+
+def test_listing_everything_past_the_ceiling_says_to_give_a_window(step, sim, monkeypatch):
+    """date_range all cannot be split (it has no window): the error says what to give instead."""
+    monkeypatch.setattr(sim_store, "OFFSET_CEILING", 1_000)
+    monkeypatch.setattr(pagination, "OFFSET_CEILING", 1_000)
+    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    with sim.app.store.lock:
+        load_incidents(sim.app.store, id_of(sim, "services", "Checkout API"), 1_001, start,
+                       start + timedelta(days=1))
+    exc = step("list_incidents", {"date_range": "all", "limit": 0}).exception
+    assert exc["cause"].startswith("GET /incidents: listing stopped at 1,000 results")
+    assert exc["assistance"].startswith("More than 10,000 incidents match. Give both since and until")
