@@ -14,13 +14,16 @@ One module per benchmark, each with ``TITLE``, ``run(Config) -> dict`` (``figure
 7. ``overload``    the HTTP server at twice its capacity, with and without load shedding;
 8. ``rate_limit``  processes sharing one key under a rate limit: share of the allowed rate, 429s, failures;
 9. ``output_shaping`` 10,000 incidents shaped, validated and masked, against ``json.dumps`` of them;
-10. ``trigger_latency`` new_incident: creation to event against interval + 1 s; requests per idle poll.
+10. ``trigger_latency`` new_incident: creation to event against interval + 1 s; requests per idle poll;
+11. ``incidents``  25,000 incidents listed past the 10,000 ceiling, and 2,000 changed in bulk under a
+    rate limit: requests, time and memory against their floors.
 """
 
 from . import (
                cold_start,
                faults,
                http_mode,
+               incidents,
                output_shaping,
                overhead,
                overload,
@@ -41,4 +44,5 @@ BENCHMARKS = {
     "rate_limit": ratelimit,
     "output_shaping": output_shaping,
     "trigger_latency": trigger_latency,
+    "incidents": incidents,
 }

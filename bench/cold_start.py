@@ -3,7 +3,7 @@
 ``bin/icon_pagerduty run`` for ``get_user_by_id`` against the simulator, end to end, and
 ``bin/icon_pagerduty info``, against two floors measured in the same rounds: ``python -c pass``
 and a bare script that imports requests and makes the same HTTP call. The same ``run`` of a
-generated copy of the plugin with 70 actions (``bench.synthetic``) shows whether a cold start
+generated copy of the plugin with 150 actions (``bench.synthetic``) shows whether a cold start
 depends on the number of actions. Commands are interleaved round by round so drift hits all of
 them alike; each figure is the median of the rounds, with the child's own peak RSS (from ``wait4``).
 """
@@ -33,13 +33,12 @@ from .common import (
     ratio,
     run_child,
 )
-from .synthetic import synthetic_plugin
+from .synthetic import SYNTHETIC_ACTIONS, synthetic_plugin
 
 TITLE = "Cold start (one process per command)"
 RUN_TARGET_S = 0.15
 RUN_TARGET_RATIO = 1.05  # cold run against the bare requests script
-SCALE_TARGET_RATIO = 1.05  # cold run with 70 actions against the same run with the real spec
-SYNTHETIC_ACTIONS = 70
+SCALE_TARGET_RATIO = 1.05  # cold run with 150 actions against the same run with the real spec
 RUN = "run get_user_by_id"
 RUN_SYNTHETIC = f"run get_user_by_id, {SYNTHETIC_ACTIONS} actions"
 BARE_SCRIPT = """\
@@ -55,8 +54,9 @@ print(r.text)
 def run(cfg: Config) -> dict[str, Any]:
     compile_bytecode()
     with Simulator(seed="demo") as sim, tempfile.TemporaryDirectory() as scratch:
-        seventy = synthetic_plugin(Path(scratch) / "plugin", SYNTHETIC_ACTIONS)
-        subprocess.run([sys.executable, "-m", "compileall", "-q", str(seventy)], check=True, env=child_env())
+        synthetic = synthetic_plugin(Path(scratch) / "plugin", SYNTHETIC_ACTIONS)
+        compile_all = [sys.executable, "-m", "compileall", "-q", str(synthetic)]
+        subprocess.run(compile_all, check=True, env=child_env())
         sim.settings.rate_limit_enabled = False
         creds = sim.credentials()
         user_id = next(u["id"] for u in sim.state()["users"] if u["email"] == creds["from_email"])
@@ -64,12 +64,12 @@ def run(cfg: Config) -> dict[str, Any]:
         message = json.dumps(action_message("get_user_by_id", {"id": user_id}, connection))
         bare_env = child_env(BENCH_URL=f"{sim.url}/users/{user_id}", BENCH_TOKEN=creds["account_token"],
                              BENCH_FROM=creds["from_email"])
-        seventy_entry = str(seventy / "bin" / ENTRY.name)
+        synthetic_entry = str(synthetic / "bin" / ENTRY.name)
         commands = {
             "python -c pass": ([sys.executable, "-c", "pass"], b"", None),
             "bare requests script": ([sys.executable, "-c", BARE_SCRIPT], b"", bare_env),
             RUN: ([sys.executable, str(ENTRY), "run"], message.encode(), None),
-            RUN_SYNTHETIC: ([sys.executable, seventy_entry, "run"], message.encode(), None),
+            RUN_SYNTHETIC: ([sys.executable, synthetic_entry, "run"], message.encode(), None),
             "info": ([sys.executable, str(ENTRY), "info"], b"", None),
         }
         samples: dict[str, list] = {name: [] for name in commands}
@@ -103,7 +103,7 @@ def run(cfg: Config) -> dict[str, Any]:
 
 def _figures(samples: dict[str, list]) -> dict[str, dict[str, Any]]:
     """Median time and memory of each command, and its ratios to the floors (and to the real
-    spec's run for the 70-action run)."""
+    spec's run for the 150-action run)."""
     figures = {
         name: {
             "median_s": round(median([s.seconds for s in found]), 4),
@@ -119,8 +119,8 @@ def _figures(samples: dict[str, list]) -> dict[str, dict[str, Any]]:
         figure["x_python"] = ratio(figure["median_s"], python_floor)
         figure["x_bare"] = ratio(figure["median_s"], bare_floor)
         figure["minus_bare_ms"] = round((figure["median_s"] - bare_floor) * 1000, 1)
-    seventy = figures[RUN_SYNTHETIC]
-    seventy["x_real_spec"] = ratio(seventy["median_s"], figures[RUN]["median_s"])
+    synthetic = figures[RUN_SYNTHETIC]
+    synthetic["x_real_spec"] = ratio(synthetic["median_s"], figures[RUN]["median_s"])
     return figures
 
 

@@ -951,97 +951,147 @@ DEFINITIONS = {
         "type": "object", "title": "assignment",
         "properties": {
             "assignee": {
-                "$ref": "#/definitions/reference", "title": "Assignee", "description": "The user assigned",
-                "order": 2,
+                "$ref": "#/definitions/reference", "title": "Assignee",
+                "description": "The user the incident is assigned to", "order": 2,
             },
             "at": {
-                "type": "string", "format": "date-time", "displayType": "date", "title": "At",
-                "description": "When the assignment was made", "order": 1,
+                "type": "string", "title": "At",
+                "description": "When the incident was assigned to this user (ISO 8601)", "order": 1,
             },
         },
     },
     "incident": {
         "type": "object", "title": "incident",
         "properties": {
+            "acknowledgements": {
+                "type": "array", "title": "Acknowledgements",
+                "description": "Who acknowledged the incident, and when; empty unless acknowledged",
+                "items": {"$ref": "#/definitions/acknowledgement"}, "order": 23,
+            },
             "alert_counts": {
                 "type": "object", "title": "Alert Counts",
-                "description": "Numbers of alerts, all, triggered and resolved", "order": 23,
+                "description": "How many alerts the incident holds, in all, triggered and resolved",
+                "order": 25,
             },
             "assigned_via": {
                 "type": "string", "title": "Assigned Via",
-                "description": "escalation_policy or direct_assignment", "order": 19,
+                "description": "escalation_policy or direct_assignment", "order": 22,
             },
             "assignments": {
                 "type": "array", "title": "Assignments",
-                "description": "Who the incident is assigned to, and since when",
-                "items": {"$ref": "#/definitions/assignment"}, "order": 18,
+                "description": "Who the incident is assigned to; empty once resolved",
+                "items": {"$ref": "#/definitions/assignment"}, "order": 21,
+            },
+            "body": {
+                "type": "object", "title": "Body",
+                "description": "Details of the incident, {\"type\", \"details\"}, when asked for",
+                "order": 30,
+            },
+            "conference_bridge": {
+                "$ref": "#/definitions/conference_bridge", "title": "Conference Bridge",
+                "description": "Conference bridge of the incident (with get_incident and list_incidents)",
+                "order": 29,
             },
             "created_at": {
-                "type": "string", "format": "date-time", "displayType": "date", "title": "Created At",
-                "description": "When the incident was created", "order": 9,
+                "type": "string", "title": "Created At",
+                "description": "When the incident was created (ISO 8601)", "order": 12,
             },
             "description": {
                 "type": "string", "title": "Description",
-                "description": "Description of the incident (the title)", "order": 8,
+                "description": "Description of the incident, the same as its title", "order": 8,
             },
             "escalation_policy": {
                 "$ref": "#/definitions/reference", "title": "Escalation Policy",
-                "description": "The escalation policy the incident follows", "order": 15,
+                "description": "The escalation policy the incident follows", "order": 18,
             },
             "first_trigger_log_entry": {
                 "$ref": "#/definitions/reference", "title": "First Trigger Log Entry",
-                "description": "The log entry of the incident's creation", "order": 22,
+                "description": "The log entry of the incident's trigger", "order": 27,
             },
             "html_url": {
                 "type": "string", "title": "HTML URL", "description": "Web URL of the incident", "order": 5,
             },
             "id": {"type": "string", "title": "ID", "description": "Incident ID", "order": 1},
             "incident_key": {
-                "type": "string", "title": "Incident Key",
-                "description": "The deduplication key of the incident", "order": 12,
+                "type": "string", "title": "Incident Key", "description": "Deduplication key of the incident",
+                "order": 11,
             },
             "incident_number": {
                 "type": "integer", "title": "Incident Number",
-                "description": "Number of the incident, unique in the account", "order": 6,
+                "description": "Number of the incident, unique in the account and increasing", "order": 6,
+            },
+            "incident_type": {
+                "type": "object", "title": "Incident Type", "description": "Type of the incident, {\"name\"}",
+                "order": 33,
+            },
+            "incidents_responders": {
+                "type": "array", "title": "Responders",
+                "description": "Responders requested on the incident, with their state (pending, joined, "
+                    "declined)",
+                "items": {"type": "object"}, "order": 31,
+            },
+            "is_mergeable": {
+                "type": "boolean", "title": "Is Mergeable",
+                "description": "Whether the incident can be merged into another", "order": 26,
             },
             "last_status_change_at": {
-                "type": "string", "format": "date-time", "displayType": "date",
-                "title": "Last Status Change At", "description": "When the status last changed", "order": 20,
+                "type": "string", "title": "Last Status Change At",
+                "description": "When the status last changed (ISO 8601)", "order": 14,
+            },
+            "last_status_change_by": {
+                "$ref": "#/definitions/reference", "title": "Last Status Change By",
+                "description": "Who changed the status last, a user or a service", "order": 15,
+            },
+            "pending_actions": {
+                "type": "array", "title": "Pending Actions",
+                "description": "Changes PagerDuty will make on its own, such as the unacknowledge when a "
+                    "snooze ends",
+                "items": {"type": "object"}, "order": 24,
             },
             "priority": {
-                "$ref": "#/definitions/reference", "title": "Priority",
-                "description": "The priority of the incident, when it has one", "order": 16,
+                "$ref": "#/definitions/priority", "title": "Priority",
+                "description": "Priority of the incident, if it has one", "order": 20,
+            },
+            "resolve_reason": {
+                "type": "object", "title": "Resolve Reason",
+                "description": "Why the incident was resolved, when it was merged into another "
+                    "(merge_resolve_reason)",
+                "order": 28,
             },
             "resolved_at": {
-                "type": "string", "format": "date-time", "displayType": "date", "title": "Resolved At",
-                "description": "When the incident was resolved", "order": 21,
+                "type": "string", "title": "Resolved At",
+                "description": "When the incident was resolved (ISO 8601), if it is", "order": 16,
+            },
+            "responder_requests": {
+                "type": "array", "title": "Responder Requests",
+                "description": "Requests for responders made on the incident", "items": {"type": "object"},
+                "order": 32,
             },
             "self": {"type": "string", "title": "Self", "description": "API URL of the incident", "order": 4},
             "service": {
                 "$ref": "#/definitions/reference", "title": "Service",
-                "description": "The service the incident belongs to", "order": 14,
+                "description": "The service the incident is on", "order": 17,
             },
             "status": {
                 "type": "string", "title": "Status", "description": "triggered, acknowledged or resolved",
-                "order": 11,
+                "order": 9,
             },
-            "summary": {
-                "type": "string", "title": "Summary", "description": "Number and title of the incident",
-                "order": 3,
-            },
+            "summary": {"type": "string", "title": "Summary", "description": "[#number] title", "order": 3},
             "teams": {
-                "type": "array", "title": "Teams", "description": "Teams of the incident",
-                "items": {"$ref": "#/definitions/reference"}, "order": 17,
+                "type": "array", "title": "Teams", "description": "Teams of the incident's service",
+                "items": {"$ref": "#/definitions/reference"}, "order": 19,
             },
             "title": {"type": "string", "title": "Title", "description": "Title of the incident", "order": 7},
             "type": {
-                "type": "string", "title": "Type", "description": "Object type, always incident", "order": 2,
+                "type": "string", "title": "Type",
+                "description": "Object type, incident (or incident_reference when only referenced)",
+                "order": 2,
             },
             "updated_at": {
-                "type": "string", "format": "date-time", "displayType": "date", "title": "Updated At",
-                "description": "When the incident last changed", "order": 10,
+                "type": "string", "title": "Updated At",
+                "description": "When the incident last changed (ISO 8601)", "order": 13,
             },
-            "urgency": {"type": "string", "title": "Urgency", "description": "high or low", "order": 13},
+            "urgency": {"type": "string", "title": "Urgency", "description": "high or low", "order": 10},
         },
     },
     "incident_event": {
@@ -1059,45 +1109,66 @@ DEFINITIONS = {
         "properties": {
             "agent": {
                 "$ref": "#/definitions/reference", "title": "Agent",
-                "description": "Who did it (a user, or a service for events)", "order": 5,
+                "description": "Who did it, a user or a service", "order": 7,
+            },
+            "assignees": {
+                "type": "array", "title": "Assignees",
+                "description": "The users an assign entry assigned the incident to",
+                "items": {"$ref": "#/definitions/reference"}, "order": 13,
             },
             "changeset": {
                 "type": "array", "title": "Changeset",
                 "description": "The field changes of a field_value_change_log_entry",
-                "items": {"type": "string"}, "order": 10,
+                "items": {"type": "string"}, "order": 16,
             },
             "channel": {
                 "type": "object", "title": "Channel",
-                "description": "How it was done, such as {\"type\": \"api\"}, or a note's {\"type\": "
-                    "\"note\", \"summary\": \"...\"}",
-                "order": 6,
+                "description": "How it happened, {\"type\", ...}, such as the API, the website or a timeout",
+                "order": 8,
+            },
+            "contexts": {
+                "type": "array", "title": "Contexts", "description": "Links and images of the entry",
+                "items": {"type": "object"}, "order": 14,
             },
             "created_at": {
-                "type": "string", "format": "date-time", "displayType": "date", "title": "Created At",
-                "description": "When it happened", "order": 4,
+                "type": "string", "title": "Created At", "description": "When it happened (ISO 8601)",
+                "order": 6,
+            },
+            "event_details": {
+                "type": "object", "title": "Event Details",
+                "description": "Details of the event, such as the description of a trigger", "order": 15,
             },
             "html_url": {
-                "type": "string", "title": "HTML URL", "description": "Web URL of the entry", "order": 11,
+                "type": "string", "title": "HTML URL", "description": "Web URL of the log entry", "order": 5,
             },
             "id": {"type": "string", "title": "ID", "description": "Log entry ID", "order": 1},
             "incident": {
                 "$ref": "#/definitions/reference", "title": "Incident",
-                "description": "The incident it belongs to", "order": 7,
+                "description": "The incident it belongs to", "order": 10,
             },
             "note": {
                 "type": "string", "title": "Note",
-                "description": "The note or resolution text, when there is one", "order": 9,
+                "description": "The note of an annotate entry, or the resolution of a resolve entry",
+                "order": 9,
+            },
+            "self": {
+                "type": "string", "title": "Self", "description": "API URL of the log entry", "order": 4,
             },
             "service": {
                 "$ref": "#/definitions/reference", "title": "Service",
-                "description": "The incident's service", "order": 8,
+                "description": "The incident's service", "order": 11,
             },
             "summary": {
                 "type": "string", "title": "Summary", "description": "What happened, in words", "order": 3,
             },
+            "teams": {
+                "type": "array", "title": "Teams", "description": "The incident's teams",
+                "items": {"$ref": "#/definitions/reference"}, "order": 12,
+            },
             "type": {
                 "type": "string", "title": "Type",
-                "description": "Kind of entry, such as acknowledge_log_entry or annotate_log_entry",
+                "description": "What happened, such as trigger_log_entry, acknowledge_log_entry, "
+                    "assign_log_entry, annotate_log_entry, resolve_log_entry",
                 "order": 2,
             },
         },
@@ -1180,6 +1251,215 @@ DEFINITIONS = {
             },
         },
     },
+    "priority": {
+        "type": "object", "title": "priority",
+        "properties": {
+            "description": {
+                "type": "string", "title": "Description",
+                "description": "What the priority means in this account", "order": 7,
+            },
+            "html_url": {
+                "type": "string", "title": "HTML URL", "description": "Web URL of the priority", "order": 5,
+            },
+            "id": {"type": "string", "title": "ID", "description": "Priority ID", "order": 1},
+            "name": {
+                "type": "string", "title": "Name", "description": "Name of the priority, such as P1",
+                "order": 6,
+            },
+            "self": {"type": "string", "title": "Self", "description": "API URL of the priority", "order": 4},
+            "summary": {
+                "type": "string", "title": "Summary",
+                "description": "Short summary of the priority, its name", "order": 3,
+            },
+            "type": {
+                "type": "string", "title": "Type",
+                "description": "Object type, priority or priority_reference", "order": 2,
+            },
+        },
+    },
+    "acknowledgement": {
+        "type": "object", "title": "acknowledgement",
+        "properties": {
+            "acknowledger": {
+                "$ref": "#/definitions/reference", "title": "Acknowledger",
+                "description": "Who acknowledged it, a user (or a service for an Events acknowledge)",
+                "order": 2,
+            },
+            "at": {
+                "type": "string", "title": "At",
+                "description": "When the incident was acknowledged (ISO 8601)", "order": 1,
+            },
+        },
+    },
+    "conference_bridge": {
+        "type": "object", "title": "conference_bridge",
+        "properties": {
+            "conference_number": {
+                "type": "string", "title": "Conference Number",
+                "description": "Phone number of the conference call, with any access code after commas",
+                "order": 1,
+            },
+            "conference_url": {
+                "type": "string", "title": "Conference URL",
+                "description": "URL of the video or web conference", "order": 2,
+            },
+        },
+    },
+    "incident_result": {
+        "type": "object", "title": "incident_result",
+        "properties": {
+            "changed": {
+                "type": "boolean", "title": "Changed",
+                "description": "Whether PagerDuty changed the incident; false when it already was so "
+                    "(already resolved, already acknowledged)",
+                "order": 2,
+            },
+            "error": {
+                "type": "string", "title": "Error",
+                "description": "Why this incident was not changed, when PagerDuty refused it (absent on "
+                    "success)",
+                "order": 3,
+            },
+            "id": {
+                "type": "string", "title": "ID",
+                "description": "The incident as given in the input (an ID or a number)", "order": 1,
+            },
+        },
+    },
+    "note": {
+        "type": "object", "title": "note",
+        "properties": {
+            "channel": {
+                "type": "object", "title": "Channel",
+                "description": "Where the note was written, {\"summary\"}", "order": 3,
+            },
+            "content": {"type": "string", "title": "Content", "description": "Text of the note", "order": 4},
+            "created_at": {
+                "type": "string", "title": "Created At",
+                "description": "When the note was written (ISO 8601)", "order": 5,
+            },
+            "id": {"type": "string", "title": "ID", "description": "Note ID", "order": 1},
+            "updated_at": {
+                "type": "string", "title": "Updated At",
+                "description": "When the note last changed (ISO 8601)", "order": 6,
+            },
+            "user": {
+                "$ref": "#/definitions/reference", "title": "User", "description": "Who wrote the note",
+                "order": 2,
+            },
+        },
+    },
+    "alert": {
+        "type": "object", "title": "alert",
+        "properties": {
+            "alert_key": {
+                "type": "string", "title": "Alert Key",
+                "description": "Deduplication key of the alert (the event's dedup_key)", "order": 8,
+            },
+            "body": {
+                "type": "object", "title": "Body",
+                "description": "The event's details, {\"type\", \"contexts\", \"details\", \"cef_details\"}",
+                "order": 15,
+            },
+            "created_at": {
+                "type": "string", "title": "Created At",
+                "description": "When the alert was created (ISO 8601)", "order": 6,
+            },
+            "first_trigger_log_entry": {
+                "$ref": "#/definitions/reference", "title": "First Trigger Log Entry",
+                "description": "The log entry of the incident's trigger", "order": 14,
+            },
+            "html_url": {
+                "type": "string", "title": "HTML URL", "description": "Web URL of the alert", "order": 5,
+            },
+            "id": {"type": "string", "title": "ID", "description": "Alert ID", "order": 1},
+            "incident": {
+                "$ref": "#/definitions/reference", "title": "Incident",
+                "description": "The incident holding the alert", "order": 12,
+            },
+            "integration": {
+                "$ref": "#/definitions/reference", "title": "Integration",
+                "description": "The integration the alert came in through", "order": 13,
+            },
+            "resolved_at": {
+                "type": "string", "title": "Resolved At",
+                "description": "When the alert was resolved (ISO 8601), if it is", "order": 16,
+            },
+            "self": {"type": "string", "title": "Self", "description": "API URL of the alert", "order": 4},
+            "service": {
+                "$ref": "#/definitions/reference", "title": "Service", "description": "The alert's service",
+                "order": 11,
+            },
+            "severity": {
+                "type": "string", "title": "Severity", "description": "critical, error, warning or info",
+                "order": 9,
+            },
+            "status": {
+                "type": "string", "title": "Status", "description": "triggered or resolved", "order": 7,
+            },
+            "summary": {
+                "type": "string", "title": "Summary", "description": "Summary of the alert", "order": 3,
+            },
+            "suppressed": {
+                "type": "boolean", "title": "Suppressed", "description": "Whether the alert was suppressed",
+                "order": 10,
+            },
+            "type": {"type": "string", "title": "Type", "description": "Object type, alert", "order": 2},
+        },
+    },
+    "status_update": {
+        "type": "object", "title": "status_update",
+        "properties": {
+            "created_at": {
+                "type": "string", "title": "Created At", "description": "When it was posted (ISO 8601)",
+                "order": 6,
+            },
+            "html_message": {
+                "type": "string", "title": "HTML Message",
+                "description": "Body of the custom email, if one was given", "order": 4,
+            },
+            "id": {"type": "string", "title": "ID", "description": "Status update ID", "order": 1},
+            "message": {
+                "type": "string", "title": "Message", "description": "Text of the status update", "order": 2,
+            },
+            "sender": {
+                "$ref": "#/definitions/reference", "title": "Sender", "description": "The user who posted it",
+                "order": 5,
+            },
+            "subject": {
+                "type": "string", "title": "Subject",
+                "description": "Subject of the custom email, if one was given", "order": 3,
+            },
+        },
+    },
+    "responder_request": {
+        "type": "object", "title": "responder_request",
+        "properties": {
+            "id": {"type": "string", "title": "ID", "description": "Responder request ID", "order": 1},
+            "incident": {
+                "$ref": "#/definitions/reference", "title": "Incident",
+                "description": "The incident responders were requested on", "order": 2,
+            },
+            "message": {
+                "type": "string", "title": "Message", "description": "The message sent to the responders",
+                "order": 5,
+            },
+            "requested_at": {
+                "type": "string", "title": "Requested At",
+                "description": "When the request was made (ISO 8601)", "order": 4,
+            },
+            "requester": {
+                "$ref": "#/definitions/reference", "title": "Requester",
+                "description": "The user who asked for help", "order": 3,
+            },
+            "responder_request_targets": {
+                "type": "array", "title": "Responder Request Targets",
+                "description": "The users and escalation policies asked, each with its responders and their "
+                    "state (pending at first)",
+                "items": {"type": "object"}, "order": 6,
+            },
+        },
+    },
 }
 # custom type -> the types its fields use, in order of first use (fields walked alphabetically)
 USES = {
@@ -1191,9 +1471,11 @@ USES = {
     "notification_rule": ["contact_method"], "team_member": ["user"], "access_review_user": ["team_role"],
     "service": ["reference"], "integration": ["reference"], "extension": ["reference"],
     "maintenance_window": ["reference"], "change_event": ["reference"], "assignment": ["reference"],
-    "incident": ["assignment", "reference"], "incident_event": ["incident"], "log_entry": ["reference"],
-    "webhook_delivery_method": ["webhook_header"],
-    "webhook_subscription": ["webhook_delivery_method", "webhook_filter"],
+    "incident": ["acknowledgement", "assignment", "conference_bridge", "reference", "priority"],
+    "incident_event": ["incident"], "log_entry": ["reference"], "webhook_delivery_method": ["webhook_header"],
+    "webhook_subscription": ["webhook_delivery_method", "webhook_filter"], "acknowledgement": ["reference"],
+    "note": ["reference"], "alert": ["reference"], "status_update": ["reference"],
+    "responder_request": ["reference"],
 }
 # custom type -> example object, built from the examples of its fields
 EXAMPLES = {}
@@ -1360,28 +1642,51 @@ EXAMPLES["change_event"] = {
     "links": [{"href": "https://ci.example.com/builds/1234", "text": "Build 1234"}],
     "images": [{"src": "https://ci.example.com/builds/1234/graph.png", "alt": "Build time"}],
 }
-EXAMPLES["assignment"] = {"at": "2024-05-01T10:00:00Z", "assignee": EXAMPLES["reference"]}
+EXAMPLES["assignment"] = {"at": "2024-06-03T09:12:00Z", "assignee": EXAMPLES["reference"]}
+EXAMPLES["priority"] = {
+    "id": "PSO75BM", "type": "priority", "summary": "P1",
+    "self": "https://api.pagerduty.com/priorities/PSO75BM",
+    "html_url": "https://example.pagerduty.com/account/incident_priorities", "name": "P1",
+    "description": "Critical: customer-facing outage",
+}
+EXAMPLES["acknowledgement"] = {"at": "2024-06-03T09:15:00Z", "acknowledger": EXAMPLES["reference"]}
+EXAMPLES["conference_bridge"] = {
+    "conference_number": "+1 415-555-0100,,,,1234#", "conference_url": "https://meet.example.com/gateway-5xx",
+}
 EXAMPLES["incident"] = {
-    "id": "PT4KHLK", "type": "incident", "summary": "[#1234] The server is on fire.",
+    "id": "PT4KHLK", "type": "incident", "summary": "[#1234] Gateway 5xx rate above 5%",
     "self": "https://api.pagerduty.com/incidents/PT4KHLK",
     "html_url": "https://example.pagerduty.com/incidents/PT4KHLK", "incident_number": 1234,
-    "title": "The server is on fire.", "description": "The server is on fire.",
-    "created_at": "2024-05-01T10:00:00Z", "updated_at": "2024-05-01T10:05:00Z", "status": "triggered",
-    "incident_key": "web-01/disk", "urgency": "high", "service": EXAMPLES["reference"],
-    "escalation_policy": EXAMPLES["reference"], "priority": EXAMPLES["reference"],
-    "teams": [EXAMPLES["reference"]], "assignments": [EXAMPLES["assignment"]],
-    "assigned_via": "escalation_policy", "last_status_change_at": "2024-05-01T10:05:00Z",
-    "resolved_at": "2024-05-01T11:00:00Z", "first_trigger_log_entry": EXAMPLES["reference"],
-    "alert_counts": {"all": 1, "triggered": 1, "resolved": 0},
+    "title": "Gateway 5xx rate above 5%", "description": "Gateway 5xx rate above 5%",
+    "status": "acknowledged", "urgency": "high", "incident_key": "gateway-5xx-rate",
+    "created_at": "2024-06-03T09:12:00Z", "updated_at": "2024-06-03T09:15:00Z",
+    "last_status_change_at": "2024-06-03T09:15:00Z", "last_status_change_by": EXAMPLES["reference"],
+    "resolved_at": "2024-06-03T10:02:00Z", "service": EXAMPLES["reference"],
+    "escalation_policy": EXAMPLES["reference"], "teams": [EXAMPLES["reference"]],
+    "priority": EXAMPLES["priority"], "assignments": [EXAMPLES["assignment"]],
+    "assigned_via": "escalation_policy", "acknowledgements": [EXAMPLES["acknowledgement"]],
+    "pending_actions": [{"type": "unacknowledge", "at": "2024-06-03T10:15:00Z"}],
+    "alert_counts": {"all": 1, "triggered": 1, "resolved": 0}, "is_mergeable": True,
+    "first_trigger_log_entry": EXAMPLES["reference"],
+    "resolve_reason": {
+        "type": "merge_resolve_reason", "incident": {"id": "PT4KHLK", "type": "incident_reference"},
+    },
+    "conference_bridge": EXAMPLES["conference_bridge"],
+    "body": {"type": "incident_body", "details": "Renew it with cert-manager before the freeze."},
+    "incidents_responders": [{"state": "pending", "user": {"id": "PXPGF42", "type": "user_reference"}}],
+    "responder_requests": [], "incident_type": {"name": "incident_default"},
 }
 EXAMPLES["incident_event"] = {"incident": EXAMPLES["incident"]}
 EXAMPLES["log_entry"] = {
-    "id": "R2XGXEI3W0FHMRB4TZTUS3JQTO", "type": "acknowledge_log_entry",
-    "summary": "Acknowledged by Ada Admin.", "created_at": "2024-05-01T10:05:00Z",
-    "agent": EXAMPLES["reference"], "channel": {"type": "api"}, "incident": EXAMPLES["reference"],
-    "service": EXAMPLES["reference"], "note": "Rolled back the deploy",
+    "id": "R2C7BUOYTX6UKMQEBGUC8MPYGZ", "type": "acknowledge_log_entry",
+    "summary": "Acknowledged by Ulf User.",
+    "self": "https://api.pagerduty.com/log_entries/R2C7BUOYTX6UKMQEBGUC8MPYGZ",
+    "html_url": "https://example.pagerduty.com/incidents/PT4KHLK/log_entries/R2C7BUOYTX6UKMQEBGUC8MPYGZ",
+    "created_at": "2024-06-03T09:15:00Z", "agent": EXAMPLES["reference"], "channel": {"type": "api"},
+    "note": "Failed over to the secondary payment provider.", "incident": EXAMPLES["reference"],
+    "service": EXAMPLES["reference"], "teams": [EXAMPLES["reference"]], "assignees": [EXAMPLES["reference"]],
+    "contexts": [], "event_details": {"description": "Gateway 5xx rate above 5%"},
     "changeset": ["Updated priority to P1"],
-    "html_url": "https://example.pagerduty.com/incidents/PT4KHLK/log_entries/R2XGXEI3W0FHMRB4TZTUS3JQTO",
 }
 EXAMPLES["webhook_filter"] = {"type": "service_reference", "id": "PIJ90N7"}
 EXAMPLES["webhook_header"] = {"name": "X-Ticket-Queue", "value": "payments"}
@@ -1396,6 +1701,41 @@ EXAMPLES["webhook_subscription"] = {
     "description": "Payments incidents to the ticketing system",
     "events": ["incident.triggered", "incident.resolved"], "filter": EXAMPLES["webhook_filter"],
     "delivery_method": EXAMPLES["webhook_delivery_method"],
+}
+EXAMPLES["incident_result"] = {
+    "id": "PT4KHLK", "changed": True,
+    "error": "PUT /incidents: PagerDuty rejected the request: Not Found (404, code 2100)",
+}
+EXAMPLES["note"] = {
+    "id": "PWL7QXS", "user": EXAMPLES["reference"], "channel": {"summary": "The PagerDuty website or APIs"},
+    "content": "Rolling back gateway release 2024.06.1.", "created_at": "2024-06-03T09:20:00Z",
+    "updated_at": "2024-06-03T09:20:00Z",
+}
+EXAMPLES["alert"] = {
+    "id": "PFBSJ2Z", "type": "alert", "summary": "Gateway 5xx rate above 5%",
+    "self": "https://api.pagerduty.com/incidents/PT4KHLK/alerts/PFBSJ2Z",
+    "html_url": "https://example.pagerduty.com/alerts/PFBSJ2Z", "created_at": "2024-06-03T09:12:00Z",
+    "status": "triggered", "alert_key": "gateway-5xx-rate", "severity": "critical", "suppressed": False,
+    "service": EXAMPLES["reference"], "incident": EXAMPLES["reference"], "integration": EXAMPLES["reference"],
+    "first_trigger_log_entry": EXAMPLES["reference"],
+    "body": {"type": "alert_body", "contexts": [], "details": {"error_rate": "7.2%"}},
+    "resolved_at": "2024-06-03T10:02:00Z",
+}
+EXAMPLES["status_update"] = {
+    "id": "PQ8Y2OK", "message": "Rollback done; error rate back under 1%. Monitoring for 30 minutes.",
+    "subject": "Gateway errors: mitigated", "html_message": "<p>Rollback done; error rate back under 1%.</p>",
+    "sender": EXAMPLES["reference"], "created_at": "2024-06-03T09:40:00Z",
+}
+EXAMPLES["responder_request"] = {
+    "id": "PR7Q1ZK", "incident": EXAMPLES["reference"], "requester": EXAMPLES["reference"],
+    "requested_at": "2024-06-03T09:25:00Z", "message": "Please join the bridge, the gateway is failing over.",
+    "responder_request_targets": [
+        {
+            "responder_request_target": {
+                "type": "user", "id": "PXPGF42", "summary": "Uma User", "incidents_responders": [],
+            },
+        },
+    ],
 }
 # the names above that are built-in definitions, listed first in a schema's "definitions"
 BUILTIN = ["credential_secret_key", "password"]

@@ -25,7 +25,8 @@ What it does, by method (the inputs are the action's declared inputs, spec names
 - ``DELETE``: output ``{"success": true}``.
 
 A 404 on a path with placeholders says which object is missing. For real logic, override a
-hook: ``values`` (the inputs as sent), ``query``, ``body``, ``shape`` (the output), or ``run``.
+hook: ``values`` (the inputs as sent), ``query``, ``items`` (a listing's items, say filtered),
+``body``, ``shape`` (the output), or ``run``.
 Declarations are checked when the module is imported, against the schemas given as
 ``RestAction[Input, Output]``.
 """
@@ -34,7 +35,7 @@ from __future__ import annotations
 
 import itertools
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar, TypeVar
 
 from actionkit import Action, InputError
@@ -110,7 +111,7 @@ class RestAction(Action[I, O]):
             raise InputError(f"The input `limit` must be 0 (all) or a positive number; got {limit!r}.")
         wanted = limit + 1 if limit and self.declares("truncated") else limit
         page_size = min(PAGE_SIZE, wanted) if wanted else PAGE_SIZE
-        items = self.connection.rest.iter_all(path, self.key, self.query(values), page_size=page_size)
+        items = self.items(path, values, page_size)
         found = list(itertools.islice(items, wanted) if wanted else items)
         truncated = bool(limit) and len(found) > limit
         return self.shape(found[:limit] if limit else found, values, truncated=truncated)
@@ -124,6 +125,10 @@ class RestAction(Action[I, O]):
         return self.shape(answer, values)
 
     # -- hooks ------------------------------------------------------------------------------------
+
+    def items(self, path: str, values: dict[str, Any], page_size: int) -> Iterator[Any]:
+        """The items of a listing, lazily (``limit`` is applied to what this yields)."""
+        return self.connection.rest.iter_all(path, self.key, self.query(values), page_size=page_size)
 
     def values(self, inp: I) -> dict[str, Any]:
         """The inputs to send, by spec name: the declared ones, as given."""
