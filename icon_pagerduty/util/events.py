@@ -65,17 +65,12 @@ def send_incident_event(connection, logger, inp, action: str) -> dict[str, Any]:
 
 
 def _by_id(connection, logger, inp, action: str) -> dict[str, Any]:
-    both = [name for name in ("incident_key", "service_key") if inp.get(name)]
-    if both:
-        raise InputError(
-            f"The input id names the incident to {action} through the REST API, so {' and '.join(both)} "
-            "would be ignored.",
-            "Give id alone, or incident_key (and service_key) alone to act through the Events API.",
-        )
     rest = connection.rest
     note = note_text(inp.description, inp.details)
     sender = rest.resolve_from(inp.from_email)
-    incident, already = change_by_id(rest, logger, inp.id, action, sender)
+    if inp.service_key:
+        logger.info("The input id names the incident, so service_key is not needed and not used")
+    incident, already = change_by_id(rest, logger, inp.id, action, sender, inp.incident_key)
     status = PAST[action]
     output: dict[str, Any] = {
         "status": "success",

@@ -88,11 +88,12 @@ def create_incident(rest: RestClient, logger: Any, inp: Any) -> dict[str, Any]:
     return _trigger_output(created, "Incident created")
 
 
-def change_by_id(rest: RestClient, logger: Any, incident_id: str, action: str,
-                 sender: str | None) -> tuple[dict[str, Any], bool]:
+def change_by_id(rest: RestClient, logger: Any, incident_id: str, action: str, sender: str | None,
+                 incident_key: str | None = None) -> tuple[dict[str, Any], bool]:
     """Acknowledge or resolve an incident (ID or number) with ``PUT /incidents/{id}``, as 3.x did.
 
-    Returns the incident and whether it was in that state already (then nothing is sent).
+    An ``incident_key`` given too must be the incident's own. Returns the incident and whether
+    it was in that state already (then nothing is sent).
     """
     status = STATUS[action]
     try:
@@ -101,6 +102,13 @@ def change_by_id(rest: RestClient, logger: Any, incident_id: str, action: str,
         raise error.with_assistance(
             f"No incident with ID or number {incident_id!r} is visible to this API key; check the input `id`."
         ) from None
+    if incident_key and incident_key != incident.get("incident_key"):
+        raise InputError(
+            f"The inputs id and incident_key name different incidents: {incident.get('summary')} "
+            f"({incident['id']}) has the incident key {incident.get('incident_key')!r}, "
+            f"not {incident_key!r}.",
+            "Give id alone to act on that incident, or incident_key alone to act on the alert of that key.",
+        )
     if incident.get("status") == status:
         logger.info("Incident %s is %s already: nothing to change", incident["id"], status)
         return incident, True

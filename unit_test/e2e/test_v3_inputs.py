@@ -90,9 +90,14 @@ def test_mixed_or_incomplete_shapes_are_refused_naming_the_inputs(run, sim, v3, 
     assert [r for r in sim.requests() if r["method"] == "POST"] == []
 
 
-@pytest.mark.parametrize("incident_id", ["PDEMO01", "1"], ids=["by-id", "by-number"])
-def test_acknowledge_with_3x_inputs_puts_the_status_as_3x_did(run, sim, v3, incident_id):
-    done = run("send_acknowledge_event", {"email": ADA, "incident_id": incident_id}, v3)
+@pytest.mark.parametrize(
+    "inp",
+    [{"incident_id": "PDEMO01"}, {"incident_id": "1"},
+     {"id": "PDEMO01", "incident_key": "gateway-5xx-rate", "service_key": "0123456789abcdef" * 2}],
+    ids=["by-id", "by-number", "with-its-own-key"],
+)
+def test_acknowledge_with_3x_inputs_puts_the_status_as_3x_did(run, sim, v3, inp):
+    done = run("send_acknowledge_event", {"email": ADA, **inp}, v3)
     (put,) = _sent(sim, "PUT", "/incidents/PDEMO01")
     assert put["headers"]["from"] == ADA
     assert put["body"] == {"incident": {"type": "incident_reference", "status": "acknowledged"}}
@@ -116,12 +121,12 @@ def test_resolve_by_id_adds_the_note_too(run, sim, v3, creds):
 
 @pytest.mark.parametrize(
     ("inp", "cause"),
-    [({"incident_id": "PDEMO01", "incident_key": "gateway-5xx-rate"},
-      "The input id names the incident to acknowledge through the REST API, so incident_key would be "
-      "ignored."),
+    [({"incident_id": "PDEMO01", "incident_key": "gateway-cert-expiry"},
+      "The inputs id and incident_key name different incidents: [#1] Gateway 5xx rate above 5% (PDEMO01) has "
+      "the incident key 'gateway-5xx-rate', not 'gateway-cert-expiry'."),
      ({"incident_id": "PNOPE00"},
       "GET /incidents/PNOPE00: PagerDuty answered 404 Not Found")],
-    ids=["id-and-key", "unknown-id"],
+    ids=["id-and-another-key", "unknown-id"],
 )
 def test_acknowledge_by_id_refuses_what_it_cannot_do(run, v3, inp, cause):
     done = run("send_acknowledge_event", {"email": ADA, **inp}, v3)

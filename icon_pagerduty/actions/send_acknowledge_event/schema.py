@@ -41,8 +41,9 @@ class Input(Model):
             },
             "id": {
                 "type": "string", "title": "Incident ID",
-                "description": "ID or number of the incident to acknowledge through the REST API, instead "
-                    "of incident_key (as 3.x did, by incident_id)",
+                "description": "ID or number of the incident to acknowledge through the REST API, as 3.x "
+                    "did by incident_id; an incident_key given too must be its key, and "
+                    "service_key is not needed",
                 "order": 3, "x-aliases": ["incident_id"],
             },
             "incident_key": {
