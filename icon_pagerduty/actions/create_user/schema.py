@@ -45,9 +45,8 @@ class Input(Model):
             },
             "license": {
                 "type": "object", "title": "License",
-                "description": "The license to give the user, as {\"id\": ..., \"type\": "
-                    "\"license_reference\"}, on accounts with licenses (GET /licenses lists "
-                    "them); the account's default when empty",
+                "description": "The license to give the user (GET /licenses lists them), on accounts with "
+                    "licenses",
                 "order": 8,
             },
             "name": {"type": "string", "title": "Name", "description": "Name of the new user", "order": 2},

@@ -127,9 +127,7 @@ class Output(Model):
         "status": "success", "message": "Event processed", "incident_key": "web-01/disk", "confirmed": True,
         "already_resolved": False, "note_added": True,
         "incident": {
-            "id": "PT4KHLK", "type": "incident", "incident_number": 1234, "title": "Disk at 99% on web-01",
-            "status": "resolved", "incident_key": "web-01/disk",
-            "service": {"id": "PWIXJZS", "type": "service_reference", "summary": "Checkout API"},
+            "id": "PT4KHLK", "type": "incident", "title": "Disk at 99% on web-01", "status": "resolved",
         },
     }
 

@@ -22,15 +22,13 @@ class Input(Model):
         "properties": {
             "assignments": {
                 "type": "array", "title": "Assignments",
-                "description": "3.x, with service: users to assign the incident to, each {\"assignee\": "
-                    "{\"id\": ..., \"type\": \"user_reference\"}}; not together with "
+                "description": "3.x, with service: users to assign, each {assignee: {id, type}}; not with "
                     "escalation_policy",
                 "items": {"type": "object"}, "order": 18,
             },
             "body": {
                 "type": "object", "title": "Body",
-                "description": "3.x, with service: details of the incident, as {\"type\": "
-                    "\"incident_body\", \"details\": \"...\"}",
+                "description": "3.x, with service: the incident's details, as {type: incident_body, details}",
                 "order": 17,
             },
             "class": {
@@ -50,8 +48,7 @@ class Input(Model):
             },
             "conference_bridge": {
                 "type": "object", "title": "Conference Bridge",
-                "description": "3.x, with service: the conference bridge of the incident, as "
-                    "{\"conference_number\": ..., \"conference_url\": ...}",
+                "description": "3.x, with service: the incident's conference_number and conference_url",
                 "order": 20,
             },
             "contexts": {
@@ -72,15 +69,13 @@ class Input(Model):
             },
             "escalation_policy": {
                 "$ref": "#/definitions/reference", "title": "Escalation Policy",
-                "description": "3.x, with service: the escalation policy to assign the incident to instead "
-                    "of the service's, as {\"id\": ..., \"type\": "
-                    "\"escalation_policy_reference\"}; not together with assignments",
+                "description": "3.x, with service: the escalation policy to assign instead of the service's",
                 "order": 19,
             },
             "from_email": {
                 "type": "string", "title": "Requester Email",
-                "description": "3.x, with service: email of the PagerDuty user creating the incident (the "
-                    "From header); the connection's default requester when empty",
+                "description": "3.x, with service: email of the user creating the incident; the "
+                    "connection's default when empty",
                 "order": 14, "x-aliases": ["email"],
             },
             "group": {
@@ -95,15 +90,12 @@ class Input(Model):
             },
             "priority": {
                 "$ref": "#/definitions/reference", "title": "Priority",
-                "description": "3.x, with service: the incident's priority, as {\"id\": ..., \"type\": "
-                    "\"priority_reference\"}",
-                "order": 15,
+                "description": "3.x, with service: the incident's priority", "order": 15,
             },
             "service": {
                 "$ref": "#/definitions/reference", "title": "Service",
-                "description": "3.x: the service to open the incident on, as {\"id\": ..., \"type\": "
-                    "\"service_reference\"}; when given, the incident is created through the "
-                    "REST API (no service key needed) and returned as incident",
+                "description": "3.x: the service to open the incident on; given, the incident is created "
+                    "through the REST API and returned as incident",
                 "order": 13,
             },
             "service_key": {
@@ -124,9 +116,8 @@ class Input(Model):
             },
             "urgency": {
                 "type": "string", "title": "Urgency",
-                "description": "3.x, with service: the incident's urgency; the service's rule decides when "
-                    "empty",
-                "enum": ["high", "low"], "order": 16,
+                "description": "3.x, with service: the incident's urgency", "enum": ["high", "low"],
+                "order": 16,
             },
         },
         "required": ["description"], "definitions": TYPES.definitions("context", "reference", "password"),
@@ -146,8 +137,7 @@ class Input(Model):
         "assignments": [{"assignee": {"id": "PXPGF42", "type": "user_reference"}}],
         "escalation_policy": {"id": "PT20YPA", "type": "escalation_policy_reference"},
         "conference_bridge": {
-            "conference_number": "+1 415-555-1212,,,,1234#",
-            "conference_url": "https://example.com/bridge/web-01",
+            "conference_number": "+1 415-555-1212", "conference_url": "https://example.com/b/1",
         },
     }
     ALIASES = {"class_": "class"}
@@ -182,8 +172,7 @@ class Output(Model):
         "properties": {
             "incident": {
                 "type": "object", "title": "Incident",
-                "description": "3.x, with service: the incident that was created, as PagerDuty returned it",
-                "order": 4,
+                "description": "3.x, with service: the incident that was created", "order": 4,
             },
             "incident_key": {
                 "type": "string", "title": "Incident Key",
@@ -206,9 +195,7 @@ class Output(Model):
     EXAMPLE = {
         "status": "success", "message": "Event processed", "incident_key": "web-01/disk",
         "incident": {
-            "id": "PT4KHLK", "type": "incident", "incident_number": 1234, "title": "Disk at 99% on web-01",
-            "status": "triggered", "urgency": "high", "incident_key": "web-01/disk",
-            "service": {"id": "PWIXJZS", "type": "service_reference", "summary": "Checkout API"},
+            "id": "PT4KHLK", "type": "incident", "title": "Disk at 99% on web-01", "status": "triggered",
         },
     }
 
