@@ -10,7 +10,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 PORT    ?= 10001
 
-.PHONY: install demo test check lint generate sim http bench image export clean
+.PHONY: install demo test check lint generate sim http bench fuzz image export clean
 
 install: $(STAMP)
 
@@ -49,6 +49,10 @@ http: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench
+
+fuzz: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check "schemathesis>=4,<5"
+	$(PY) -m bench.fuzz_http
 
 image:
 	docker build --pull -t $(IMAGE):$(VERSION) -t $(IMAGE):latest .

@@ -126,9 +126,356 @@ DEFINITIONS = {
         },
         "required": ["type"],
     },
+    "restriction": {
+        "type": "object", "title": "restriction",
+        "properties": {
+            "duration_seconds": {
+                "type": "integer", "title": "Duration Seconds",
+                "description": "Length of the period in seconds; at most 86400 for a daily restriction, "
+                    "604800 for a weekly one",
+                "order": 3,
+            },
+            "start_day_of_week": {
+                "type": "integer", "title": "Start Day of Week",
+                "description": "For a weekly restriction, the day the period starts (1 is Monday, 7 is "
+                    "Sunday)",
+                "order": 4,
+            },
+            "start_time_of_day": {
+                "type": "string", "title": "Start Time of Day",
+                "description": "When the on-call period starts, HH:mm:ss in the schedule's time zone",
+                "order": 2,
+            },
+            "type": {
+                "type": "string", "title": "Type",
+                "description": "daily_restriction (the same hours every day) or weekly_restriction (one "
+                    "period a week)",
+                "enum": ["daily_restriction", "weekly_restriction"], "order": 1,
+            },
+        },
+        "required": ["duration_seconds", "start_time_of_day", "type"],
+    },
+    "schedule_entry": {
+        "type": "object", "title": "schedule_entry",
+        "properties": {
+            "end": {"type": "string", "title": "End", "description": "End of the entry", "order": 3},
+            "start": {"type": "string", "title": "Start", "description": "Start of the entry", "order": 2},
+            "user": {
+                "$ref": "#/definitions/reference", "title": "User", "description": "The user on call",
+                "order": 1,
+            },
+        },
+        "required": ["end", "start"],
+    },
+    "schedule_layer_user": {
+        "type": "object", "title": "schedule_layer_user",
+        "properties": {
+            "user": {
+                "$ref": "#/definitions/reference", "title": "User", "description": "A user of the rotation",
+                "order": 1,
+            },
+        },
+        "required": ["user"],
+    },
+    "schedule_layer": {
+        "type": "object", "title": "schedule_layer",
+        "properties": {
+            "end": {
+                "type": "string", "title": "End",
+                "description": "When the layer ends; absent for a layer that does not end", "order": 4,
+            },
+            "id": {"type": "string", "title": "ID", "description": "ID of the layer", "order": 1},
+            "name": {"type": "string", "title": "Name", "description": "Name of the layer", "order": 2},
+            "rendered_coverage_percentage": {
+                "type": "number", "title": "Rendered Coverage Percentage",
+                "description": "Share of the requested window this layer covers, in percent", "order": 10,
+            },
+            "rendered_schedule_entries": {
+                "type": "array", "title": "Rendered Schedule Entries",
+                "description": "Who this layer puts on call in the requested window",
+                "items": {"$ref": "#/definitions/schedule_entry"}, "order": 9,
+            },
+            "restrictions": {
+                "type": "array", "title": "Restrictions",
+                "description": "The periods the layer covers; none means all the time",
+                "items": {"$ref": "#/definitions/restriction"}, "order": 8,
+            },
+            "rotation_turn_length_seconds": {
+                "type": "integer", "title": "Rotation Turn Length Seconds",
+                "description": "Length of each turn in seconds (86400 for a daily rotation, 604800 for a "
+                    "weekly one)",
+                "order": 6,
+            },
+            "rotation_virtual_start": {
+                "type": "string", "title": "Rotation Virtual Start",
+                "description": "The moment the first user's first turn starts, which fixes the hand-off time",
+                "order": 5,
+            },
+            "start": {"type": "string", "title": "Start", "description": "When the layer starts", "order": 3},
+            "users": {
+                "type": "array", "title": "Users", "description": "The users of the rotation, in order",
+                "items": {"$ref": "#/definitions/schedule_layer_user"}, "order": 7,
+            },
+        },
+    },
+    "subschedule": {
+        "type": "object", "title": "subschedule",
+        "properties": {
+            "name": {
+                "type": "string", "title": "Name",
+                "description": "Final Schedule (layers and overrides together) or Overrides", "order": 1,
+            },
+            "rendered_coverage_percentage": {
+                "type": "number", "title": "Rendered Coverage Percentage",
+                "description": "Share of the requested window with someone on call, in percent", "order": 3,
+            },
+            "rendered_schedule_entries": {
+                "type": "array", "title": "Rendered Schedule Entries",
+                "description": "Who is on call in the requested window, split at its edges",
+                "items": {"$ref": "#/definitions/schedule_entry"}, "order": 2,
+            },
+        },
+    },
+    "schedule": {
+        "type": "object", "title": "schedule",
+        "properties": {
+            "description": {
+                "type": "string", "title": "Description", "description": "Description of the schedule",
+                "order": 7,
+            },
+            "escalation_policies": {
+                "type": "array", "title": "Escalation Policies",
+                "description": "The escalation policies that use this schedule",
+                "items": {"$ref": "#/definitions/reference"}, "order": 13,
+            },
+            "final_schedule": {
+                "$ref": "#/definitions/subschedule", "title": "Final Schedule",
+                "description": "Who is actually on call (layers and overrides together), rendered for the "
+                    "requested window",
+                "order": 10,
+            },
+            "html_url": {
+                "type": "string", "title": "HTML URL", "description": "Web URL of the schedule", "order": 5,
+            },
+            "id": {"type": "string", "title": "ID", "description": "Schedule ID", "order": 1},
+            "name": {"type": "string", "title": "Name", "description": "Name of the schedule", "order": 6},
+            "overrides_subschedule": {
+                "$ref": "#/definitions/subschedule", "title": "Overrides Subschedule",
+                "description": "The overrides in the requested window", "order": 11,
+            },
+            "schedule_layers": {
+                "type": "array", "title": "Schedule Layers",
+                "description": "The rotation layers; a later layer takes precedence where it has someone on "
+                    "call",
+                "items": {"$ref": "#/definitions/schedule_layer"}, "order": 9,
+            },
+            "self": {"type": "string", "title": "Self", "description": "API URL of the schedule", "order": 4},
+            "summary": {
+                "type": "string", "title": "Summary",
+                "description": "Short human-readable summary of the schedule", "order": 3,
+            },
+            "teams": {
+                "type": "array", "title": "Teams", "description": "Teams of the schedule",
+                "items": {"$ref": "#/definitions/reference"}, "order": 14,
+            },
+            "time_zone": {
+                "type": "string", "title": "Time Zone",
+                "description": "Time zone of the schedule (an IANA name); hand-offs and restrictions follow "
+                    "its clock",
+                "order": 8,
+            },
+            "type": {
+                "type": "string", "title": "Type", "description": "Object type, always schedule", "order": 2,
+            },
+            "users": {
+                "type": "array", "title": "Users",
+                "description": "Every user of the schedule's layers (members, not who is on call)",
+                "items": {"$ref": "#/definitions/reference"}, "order": 12,
+            },
+        },
+    },
+    "schedule_layer_input": {
+        "type": "object", "title": "schedule_layer_input",
+        "properties": {
+            "end": {
+                "type": "string", "format": "date-time", "displayType": "date", "title": "End",
+                "description": "When the layer ends, ISO 8601; empty for a layer that does not end",
+                "order": 3,
+            },
+            "name": {"type": "string", "title": "Name", "description": "Name of the layer", "order": 1},
+            "restrictions": {
+                "type": "array", "title": "Restrictions",
+                "description": "The periods the layer covers, in the schedule's time zone; empty means all "
+                    "the time",
+                "items": {"$ref": "#/definitions/restriction"}, "order": 7,
+            },
+            "rotation_turn_length_seconds": {
+                "type": "integer", "title": "Rotation Turn Length Seconds",
+                "description": "Length of each turn in seconds (86400 daily, 604800 weekly)", "order": 5,
+            },
+            "rotation_virtual_start": {
+                "type": "string", "format": "date-time", "displayType": "date",
+                "title": "Rotation Virtual Start",
+                "description": "When the first user's first turn starts, which fixes the hand-off time; "
+                    "start when empty",
+                "order": 4,
+            },
+            "start": {
+                "type": "string", "format": "date-time", "displayType": "date", "title": "Start",
+                "description": "When the layer starts, ISO 8601", "order": 2,
+            },
+            "users": {
+                "type": "array", "title": "Users",
+                "description": "The users of the rotation in order, each an email, a name or a user ID",
+                "items": {"type": "string"}, "order": 6,
+            },
+        },
+        "required": ["rotation_turn_length_seconds", "start", "users"],
+    },
+    "override": {
+        "type": "object", "title": "override",
+        "properties": {
+            "end": {"type": "string", "title": "End", "description": "End of the override", "order": 3},
+            "id": {"type": "string", "title": "ID", "description": "Override ID", "order": 1},
+            "start": {"type": "string", "title": "Start", "description": "Start of the override", "order": 2},
+            "user": {
+                "$ref": "#/definitions/reference", "title": "User", "description": "The user on call instead",
+                "order": 4,
+            },
+        },
+    },
+    "escalation_rule": {
+        "type": "object", "title": "escalation_rule",
+        "properties": {
+            "escalation_delay_in_minutes": {
+                "type": "integer", "title": "Escalation Delay In Minutes",
+                "description": "Minutes before an unacknowledged incident moves on to the next rule",
+                "order": 2,
+            },
+            "id": {"type": "string", "title": "ID", "description": "ID of the rule", "order": 1},
+            "targets": {
+                "type": "array", "title": "Targets",
+                "description": "Who the rule notifies; user_reference or schedule_reference targets",
+                "items": {"$ref": "#/definitions/reference"}, "order": 3,
+            },
+        },
+    },
+    "escalation_rule_input": {
+        "type": "object", "title": "escalation_rule_input",
+        "properties": {
+            "escalation_delay_in_minutes": {
+                "type": "integer", "title": "Escalation Delay In Minutes",
+                "description": "Minutes before an unacknowledged incident moves on to the next rule",
+                "order": 1,
+            },
+            "schedules": {
+                "type": "array", "title": "Schedules",
+                "description": "Schedules whose on-call user this rule notifies, each a name or a schedule "
+                    "ID",
+                "items": {"type": "string"}, "order": 3,
+            },
+            "users": {
+                "type": "array", "title": "Users",
+                "description": "Users this rule notifies, each an email, a name or a user ID",
+                "items": {"type": "string"}, "order": 2,
+            },
+        },
+        "required": ["escalation_delay_in_minutes"],
+    },
+    "escalation_policy": {
+        "type": "object", "title": "escalation_policy",
+        "properties": {
+            "description": {
+                "type": "string", "title": "Description",
+                "description": "Description of the escalation policy", "order": 7,
+            },
+            "escalation_rules": {
+                "type": "array", "title": "Escalation Rules",
+                "description": "The rules in order; level 1 is the first",
+                "items": {"$ref": "#/definitions/escalation_rule"}, "order": 10,
+            },
+            "html_url": {
+                "type": "string", "title": "HTML URL", "description": "Web URL of the escalation policy",
+                "order": 5,
+            },
+            "id": {"type": "string", "title": "ID", "description": "Escalation policy ID", "order": 1},
+            "name": {
+                "type": "string", "title": "Name", "description": "Name of the escalation policy", "order": 6,
+            },
+            "num_loops": {
+                "type": "integer", "title": "Number of Loops",
+                "description": "How many times the policy repeats after its last rule", "order": 8,
+            },
+            "on_call_handoff_notifications": {
+                "type": "string", "title": "On-Call Handoff Notifications",
+                "description": "When users get hand-off notifications, if_has_services or always", "order": 9,
+            },
+            "self": {
+                "type": "string", "title": "Self", "description": "API URL of the escalation policy",
+                "order": 4,
+            },
+            "services": {
+                "type": "array", "title": "Services",
+                "description": "The services that use this escalation policy",
+                "items": {"$ref": "#/definitions/reference"}, "order": 11,
+            },
+            "summary": {
+                "type": "string", "title": "Summary",
+                "description": "Short human-readable summary of the escalation policy", "order": 3,
+            },
+            "teams": {
+                "type": "array", "title": "Teams", "description": "Team of the escalation policy",
+                "items": {"$ref": "#/definitions/reference"}, "order": 12,
+            },
+            "type": {
+                "type": "string", "title": "Type", "description": "Object type, always escalation_policy",
+                "order": 2,
+            },
+        },
+    },
+    "oncall": {
+        "type": "object", "title": "oncall",
+        "properties": {
+            "end": {
+                "type": "string", "title": "End",
+                "description": "End of this on-call period; absent for a direct target", "order": 6,
+            },
+            "escalation_level": {
+                "type": "integer", "title": "Escalation Level",
+                "description": "The level (rule number, from 1) of that policy", "order": 3,
+            },
+            "escalation_policy": {
+                "$ref": "#/definitions/reference", "title": "Escalation Policy",
+                "description": "The escalation policy the user is on call for", "order": 2,
+            },
+            "schedule": {
+                "$ref": "#/definitions/reference", "title": "Schedule",
+                "description": "The schedule that puts the user on call; absent when the policy targets the "
+                    "user directly",
+                "order": 4,
+            },
+            "start": {
+                "type": "string", "title": "Start",
+                "description": "Start of this on-call period; absent for a direct target, who is always on "
+                    "call",
+                "order": 5,
+            },
+            "user": {
+                "$ref": "#/definitions/reference", "title": "User", "description": "The user on call",
+                "order": 1,
+            },
+        },
+        "required": ["escalation_level", "escalation_policy", "user"],
+    },
 }
 # custom type -> the types its fields use, in order of first use (fields walked alphabetically)
-USES = {"user": ["reference"]}
+USES = {
+    "user": ["reference"], "schedule_entry": ["reference"], "schedule_layer_user": ["reference"],
+    "schedule_layer": ["schedule_entry", "restriction", "schedule_layer_user"],
+    "subschedule": ["schedule_entry"], "schedule": ["reference", "subschedule", "schedule_layer"],
+    "schedule_layer_input": ["restriction"], "override": ["reference"], "escalation_rule": ["reference"],
+    "escalation_policy": ["escalation_rule", "reference"], "oncall": ["reference"],
+}
 # custom type -> example object, built from the examples of its fields
 EXAMPLES = {}
 EXAMPLES["reference"] = {
@@ -150,6 +497,64 @@ EXAMPLES["context"] = {
     "type": "link", "href": "https://monitoring.example.com/hosts/web-01",
     "src": "https://monitoring.example.com/graphs/web-01.png", "text": "Host dashboard",
     "alt": "CPU graph of web-01",
+}
+EXAMPLES["restriction"] = {
+    "type": "daily_restriction", "start_time_of_day": "09:00:00", "duration_seconds": 28800,
+    "start_day_of_week": 1,
+}
+EXAMPLES["schedule_entry"] = {
+    "user": EXAMPLES["reference"], "start": "2024-05-06T09:00:00-04:00", "end": "2024-05-07T09:00:00-04:00",
+}
+EXAMPLES["schedule_layer_user"] = {"user": EXAMPLES["reference"]}
+EXAMPLES["schedule_layer"] = {
+    "id": "PG68P1M", "name": "Weekday rotation", "start": "2024-01-01T09:00:00-05:00",
+    "end": "2024-12-31T09:00:00-05:00", "rotation_virtual_start": "2024-01-01T09:00:00-05:00",
+    "rotation_turn_length_seconds": 86400, "users": [EXAMPLES["schedule_layer_user"]],
+    "restrictions": [EXAMPLES["restriction"]], "rendered_schedule_entries": [EXAMPLES["schedule_entry"]],
+    "rendered_coverage_percentage": 100,
+}
+EXAMPLES["subschedule"] = {
+    "name": "Final Schedule", "rendered_schedule_entries": [EXAMPLES["schedule_entry"]],
+    "rendered_coverage_percentage": 100,
+}
+EXAMPLES["schedule"] = {
+    "id": "PI7DH85", "type": "schedule", "summary": "Database On-Call",
+    "self": "https://api.pagerduty.com/schedules/PI7DH85",
+    "html_url": "https://example.pagerduty.com/schedules/PI7DH85", "name": "Database On-Call",
+    "description": "Primary on call for the databases", "time_zone": "America/New_York",
+    "schedule_layers": [EXAMPLES["schedule_layer"]], "final_schedule": EXAMPLES["subschedule"],
+    "overrides_subschedule": EXAMPLES["subschedule"], "users": [EXAMPLES["reference"]],
+    "escalation_policies": [EXAMPLES["reference"]], "teams": [EXAMPLES["reference"]],
+}
+EXAMPLES["schedule_layer_input"] = {
+    "name": "Weekday rotation", "start": "2024-05-06T09:00:00-04:00", "end": "2024-12-31T09:00:00-05:00",
+    "rotation_virtual_start": "2024-05-06T09:00:00-04:00", "rotation_turn_length_seconds": 86400,
+    "users": ["arun.admin@example.com", "ada.admin@example.com"],
+    "restrictions": [
+        {"type": "daily_restriction", "start_time_of_day": "09:00:00", "duration_seconds": 28800},
+    ],
+}
+EXAMPLES["override"] = {
+    "id": "Q3X6MJ1LUKD6QW", "start": "2024-05-06T20:00:00-04:00", "end": "2024-05-07T08:00:00-04:00",
+    "user": EXAMPLES["reference"],
+}
+EXAMPLES["escalation_rule"] = {
+    "id": "PANZZEQ", "escalation_delay_in_minutes": 30, "targets": [EXAMPLES["reference"]],
+}
+EXAMPLES["escalation_rule_input"] = {
+    "escalation_delay_in_minutes": 30, "users": ["arun.admin@example.com"], "schedules": ["Database On-Call"],
+}
+EXAMPLES["escalation_policy"] = {
+    "id": "PT20YPA", "type": "escalation_policy", "summary": "Database Escalation",
+    "self": "https://api.pagerduty.com/escalation_policies/PT20YPA",
+    "html_url": "https://example.pagerduty.com/escalation_policies/PT20YPA", "name": "Database Escalation",
+    "description": "Database on call, then the DBA lead", "num_loops": 1,
+    "on_call_handoff_notifications": "if_has_services", "escalation_rules": [EXAMPLES["escalation_rule"]],
+    "services": [EXAMPLES["reference"]], "teams": [EXAMPLES["reference"]],
+}
+EXAMPLES["oncall"] = {
+    "user": EXAMPLES["reference"], "escalation_policy": EXAMPLES["reference"], "escalation_level": 1,
+    "schedule": EXAMPLES["reference"], "start": "2024-05-06T13:00:00Z", "end": "2024-05-07T13:00:00Z",
 }
 # the names above that are built-in definitions, listed first in a schema's "definitions"
 BUILTIN = ["credential_secret_key", "password"]

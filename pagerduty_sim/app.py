@@ -21,9 +21,11 @@ from .extensions import EXTENSION_SCHEMAS, EXTENSIONS
 from .faults import Fault, Faults
 from .incidents import ALERTS, INCIDENTS, LOG_ENTRIES
 from .maintenance import MAINTENANCE_WINDOWS
-from .policies import ESCALATION_POLICIES, SCHEDULES
+from .overrides import OVERRIDES
+from .policies import ESCALATION_POLICIES
 from .ratelimit import EventsLimiter, RateLimiter
 from .resources import PRIORITIES, TEAMS, USERS
+from .schedules import SCHEDULES
 from .seed import load_seed
 from .services import INTEGRATIONS, SERVICES
 from .settings import Settings
@@ -35,6 +37,7 @@ RESOURCES = [
     TEAMS,
     ESCALATION_POLICIES,
     SCHEDULES,
+    OVERRIDES,
     SERVICES,
     INTEGRATIONS,
     PRIORITIES,

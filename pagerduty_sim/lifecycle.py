@@ -14,8 +14,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from .clock import iso, parse_time
+from .clock import iso
 from .errors import ApiError
+from .schedules import on_call_at
 from .store import Store
 
 STATUSES = ("triggered", "acknowledged", "resolved")
@@ -100,20 +101,9 @@ def on_call(store: Store, schedule_id: str, when: datetime) -> str | None:
 
 
 def on_call_shift(store: Store, schedule_id: str, when: datetime) -> tuple[str, datetime, datetime] | None:
-    """``(user, shift start, shift end)`` on ``schedule_id`` at ``when`` (restrictions are ignored)."""
-    schedule = store.find("schedules", schedule_id)
-    chosen = None
-    for layer in (schedule or {}).get("schedule_layers", ()):
-        start = parse_time(str(layer.get("rotation_virtual_start") or layer.get("start")))
-        end = parse_time(str(layer["end"])) if layer.get("end") else None
-        turn = timedelta(seconds=layer.get("rotation_turn_length_seconds") or 86400)
-        users = layer.get("users") or []
-        if start is None or not users or (end is not None and when >= end) or when < start:
-            continue
-        index = int((when - start) / turn)
-        shift_start = start + index * turn
-        chosen = (users[index % len(users)], shift_start, shift_start + turn)
-    return chosen
+    """``(user, start, end)`` of the final schedule at ``when``: layers, restrictions, overrides."""
+    entry = on_call_at(store, schedule_id, when)
+    return (entry.user, entry.start, entry.end) if entry else None
 
 
 def policy_assignees(store: Store, policy_id: str | None, level: int = 1) -> list[str]:

@@ -1,14 +1,14 @@
-"""Declarations of escalation policies and schedules, with their rules (pagerduty-api.md §8.3, §8.4)."""
+"""Escalation policies (pagerduty-api.md §8.3); schedules are in ``schedules.py``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .clock import parse_time
 from .errors import invalid, missing_ability
 from .resources import by_name, in_teams
 from .store import Field, Resource, Store
 
+MAX_TARGETS = 10  # the documents' maxItems for a rule's targets
 EP_TARGET_TYPES = {
     "user_reference": "users",
     "user": "users",
@@ -34,6 +34,8 @@ def _rules(store: Store, raw: Any) -> list[dict[str, Any]]:
         targets = rule.get("targets")
         if not isinstance(targets, list) or not targets:
             raise invalid(f"Escalation rule {number} must have at least one target")
+        if len(targets) > MAX_TARGETS:
+            raise invalid(f"Escalation rule {number} may have at most {MAX_TARGETS} targets")
         resolved = []
         for target in targets:
             plural = EP_TARGET_TYPES.get(target.get("type")) if isinstance(target, dict) else None
@@ -78,8 +80,16 @@ def _validate_ep(store: Store, values: dict[str, Any], existing: dict[str, Any] 
 
 
 def _ep_in_use(store: Store, record: dict[str, Any], ctx: Any) -> None:
-    if any(s["escalation_policy"] == record["id"] for s in store.table("services").values()):
-        raise invalid("This escalation policy is used by one or more services and cannot be deleted")
+    # The status and wording of the live refusal are unverified (reference §16); naming the
+    # services is ours, so a caller can say what to move first.
+    names = sorted(
+        s["name"] for s in store.table("services").values() if s["escalation_policy"] == record["id"]
+    )
+    if names:
+        raise invalid(
+            "This escalation policy is used by one or more services and cannot be deleted: "
+            + ", ".join(names)
+        )
 
 
 def _render_ep(store: Store, record: dict[str, Any], out: dict[str, Any], includes: tuple[str, ...]) -> None:
@@ -132,87 +142,3 @@ ESCALATION_POLICIES = Resource(
     render=_render_ep,
     before_delete=_ep_in_use,
 )
-
-# -- schedules ------------------------------------------------------------------------------------
-
-
-def _validate_schedule(
-    store: Store, values: dict[str, Any], existing: dict[str, Any] | None, ctx: Any
-) -> None:
-    layers = values.get("schedule_layers")
-    if layers is None:
-        return
-    if not isinstance(layers, list) or (existing is None and not layers):
-        raise invalid("Schedule must have at least one schedule layer")
-    checked = []
-    for number, layer in enumerate(layers, 1):
-        if not isinstance(layer, dict):
-            raise invalid(f"Schedule layer {number} must be an object")
-        for key in ("start", "rotation_virtual_start", "rotation_turn_length_seconds", "users"):
-            if key not in layer:
-                raise invalid(f"Schedule layer {number}: {key} can't be blank")
-        for key in ("start", "rotation_virtual_start", "end"):
-            if key in layer and layer[key] is not None and parse_time(str(layer[key])) is None:
-                raise invalid(f"Schedule layer {number}: {key} must be an ISO 8601 date-time")
-        turn = layer["rotation_turn_length_seconds"]
-        if not isinstance(turn, int) or isinstance(turn, bool) or turn < 1:
-            raise invalid(f"Schedule layer {number}: rotation_turn_length_seconds must be a positive integer")
-        if not isinstance(layer["users"], list) or not layer["users"]:
-            raise invalid(f"Schedule layer {number}: users must be a non-empty list")
-        users = []
-        for entry in layer["users"]:
-            user = entry.get("user") if isinstance(entry, dict) else None
-            if not isinstance(user, dict) or user.get("id") not in store.table("users"):
-                raise invalid(
-                    f'Schedule layer {number}: each user must be {{"user": <user reference>}} of a known user'
-                )
-            users.append(user["id"])
-        checked.append({**layer, "id": layer.get("id") or store.ids.resource_id(), "users": users})
-    values["schedule_layers"] = checked
-
-
-def _render_schedule(
-    store: Store, record: dict[str, Any], out: dict[str, Any], includes: tuple[str, ...]
-) -> None:
-    out["schedule_layers"] = [
-        {
-            **layer,
-            "users": [{"user": store.ref("users", u)} for u in layer["users"]],
-            "rendered_schedule_entries": [],
-            "rendered_coverage_percentage": None,
-        }
-        for layer in record["schedule_layers"]
-    ]
-    seen: dict[str, None] = {}
-    for layer in record["schedule_layers"]:
-        seen.update(dict.fromkeys(layer["users"]))
-    out["users"] = [store.ref("users", u) for u in seen]
-    out["escalation_policies"] = [
-        store.ref("escalation_policies", ep["id"])
-        for ep in store.table("escalation_policies").values()
-        if any(
-            p == "schedules" and i == record["id"]
-            for rule in ep["escalation_rules"]
-            for p, i in rule["targets"]
-        )
-    ]
-
-
-SCHEDULES = Resource(
-    plural="schedules",
-    singular="schedule",
-    fields=(
-        Field("name", default=None, max_len=255),
-        Field("description", default=None),
-        Field("time_zone", required=True),
-        Field("schedule_layers", "list", default=list),
-        Field("teams", "refs", target="teams", default=list),
-    ),
-    filters={"team_ids[]": in_teams},
-    includes={"schedule_layers": None, "overrides_subschedule": None, "final_schedule": None},
-    html_path="schedules",
-    sort_key=by_name,
-    validate=_validate_schedule,
-    render=_render_schedule,
-)
-

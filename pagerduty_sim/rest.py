@@ -1,12 +1,13 @@
 """REST routes: the generic CRUD routes of every declared resource, and the special endpoints
-of users, teams, services, schedules and abilities (incident routes are in ``incident_routes.py``).
+of users, teams, services and abilities (incident routes are in ``incident_routes.py``, schedule
+routes in ``schedule_routes.py`` and ``overrides.py``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from . import incident_routes, oncalls, services
+from . import incident_routes, oncalls, overrides, schedule_routes, services
 from .errors import ApiError, invalid, not_found
 from .store import Resource
 from .wire import Request, Response, Router
@@ -183,19 +184,6 @@ def update_integration(app: Any, request: Request) -> Response:
     return Response.json(200, {"integration": app.store.render("integrations", record)})
 
 
-# -- schedules ------------------------------------------------------------------------------------
-
-
-def schedule_users(app: Any, request: Request) -> Response:
-    store = app.store
-    schedule = store.require("schedules", request.params["id"])
-    seen: dict[str, None] = {}
-    for layer in schedule["schedule_layers"]:
-        seen.update(dict.fromkeys(layer["users"]))
-    users = [store.render("users", store.table("users")[u]) for u in seen if u in store.table("users")]
-    return Response.json(200, {"users": users})
-
-
 def register(router: Router, resources: list[Resource]) -> None:
     router.add("GET", "/users/me", users_me)
     for resource in resources:
@@ -210,7 +198,8 @@ def register(router: Router, resources: list[Resource]) -> None:
     router.add("POST", "/services/{id}/integrations", create_integration)
     router.add("GET", "/services/{id}/integrations/{integration_id}", get_integration)
     router.add("PUT", "/services/{id}/integrations/{integration_id}", update_integration)
-    router.add("GET", "/schedules/{id}/users", schedule_users)
+    schedule_routes.register(router)
+    overrides.register(router)
     services.register(router)
     incident_routes.register(router)
     oncalls.register(router)

@@ -154,7 +154,71 @@ def load_seed(store: Store, seed: str) -> dict[str, Any]:
         credentials["events_v1_keys"][service_name] = v1["integration_key"]
     seed_incidents(store)
     _seed_plumbing(store, admin)
+    _seed_database_on_call(store, ids, payments["id"])
     return credentials
+
+
+def _seed_database_on_call(store: Store, ids: dict[str, str], team: str) -> None:
+    """A New York schedule with a daily rotation and a weekend layer, and a policy no service uses.
+
+    Seeded last so every ID and key made before it stays what it was. The zone has daylight
+    saving (hand-offs stay at 09:00 local); the policy can be deleted, unlike Platform Escalation.
+    """
+
+    def users(*roles: str) -> list[dict[str, Any]]:
+        return [{"user": {"id": ids[role], "type": "user_reference"}} for role in roles]
+
+    daily = {
+        "name": "Weekday rotation",
+        "start": "2024-01-01T09:00:00-05:00",
+        "rotation_virtual_start": "2024-01-01T09:00:00-05:00",
+        "rotation_turn_length_seconds": 86400,
+        "users": users("admin2", "admin"),
+    }
+    weekend = {
+        "name": "Weekend cover",
+        "start": "2024-01-01T00:00:00-05:00",
+        "rotation_virtual_start": "2024-01-06T00:00:00-05:00",
+        "rotation_turn_length_seconds": 7 * 86400,
+        "users": users("user"),
+        "restrictions": [
+            {
+                "type": "weekly_restriction",
+                "start_day_of_week": 6,
+                "start_time_of_day": "00:00:00",
+                "duration_seconds": 2 * 86400,
+            }
+        ],
+    }
+    schedule = store.create(
+        "schedules",
+        {
+            "name": "Database On-Call",
+            "time_zone": "America/New_York",
+            "description": "Arun and Ada hand over daily at 09:00 New York time; Uma covers weekends",
+            "schedule_layers": [daily, weekend],
+            "teams": [{"id": team}],
+        },
+    )
+    store.create(
+        "escalation_policies",
+        {
+            "name": "Database Escalation",
+            "description": "Database on call, then Arun",
+            "num_loops": 0,
+            "escalation_rules": [
+                {
+                    "escalation_delay_in_minutes": 15,
+                    "targets": [{"id": schedule["id"], "type": "schedule_reference"}],
+                },
+                {
+                    "escalation_delay_in_minutes": 15,
+                    "targets": [{"id": ids["admin2"], "type": "user_reference"}],
+                },
+            ],
+            "teams": [{"id": team, "type": "team_reference"}],
+        },
+    )
 
 
 def _seed_plumbing(store: Store, admin: str) -> None:

@@ -37,6 +37,8 @@ class Settings:
     # Reopening a resolved incident (PUT status triggered/acknowledged): documented in the OpenAPI
     # but a feature not every account has; off, it answers 400 code 1001 "Incident Already Resolved".
     reopen_incidents: bool = False
+    # POST /schedules answers 200 as observed live; on, the documented 201.
+    schedule_create_201: bool = False
     # The code of the missing-"From" error: 2016 as observed live.
     from_missing_code: int = 2016
     # Account abilities (§8.9).

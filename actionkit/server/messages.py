@@ -16,6 +16,7 @@ from actionkit.envelope import ENVELOPE_HELP, MESSAGE_TYPES, error_result, parse
 from actionkit.errors import InputError, PluginError, TransientError
 from actionkit.runtime import NoTestError
 from actionkit.server.web import Request, Response, json_response
+from actionkit.validate import json_type
 
 if TYPE_CHECKING:
     from actionkit.server.wsgi import App
@@ -54,7 +55,8 @@ def serve_message(app: App, request: Request, kind: str | None, name: str | None
     except PluginError as error:
         body = message.get("body") if isinstance(message, dict) else None
         meta = body.get("meta", {}) if isinstance(body, dict) else None
-        return _envelope(error_result(error, out_type, meta))
+        # Echoed only when it is what the envelope's schema allows (make fuzz found a number echoed).
+        return _envelope(error_result(error, out_type, meta if isinstance(meta, dict) else None))
     if task_aware:
         return _no_task_aware_test(app, message)
     if kind == "task" and is_run and isinstance(message.get("body"), dict):
@@ -101,7 +103,10 @@ def _check_route(request: Request, message: Any, kind: str | None, name: str | N
         )
 
 
-def _no_task_aware_test(app: App, message: dict) -> Response:
+def _no_task_aware_test(app: App, message: Any) -> Response:
+    if not isinstance(message, dict):  # found by make fuzz: a JSON array here was a 500
+        problem = InputError(f"The message must be a JSON object, got {json_type(message)}.", ENVELOPE_HELP)
+        return _envelope(error_result(problem, EVENT_TYPES[None]))
     body = message.get("body") if isinstance(message.get("body"), dict) else {}
     tasks = app.plugin.names("task")
     cause = (
@@ -109,7 +114,8 @@ def _no_task_aware_test(app: App, message: dict) -> Response:
         if not tasks else "actionkit connections define no task-aware test (test_task)."
     )
     error = NoTestError(cause, "Test the connection with POST /api/v1/connection/test instead.")
-    return _envelope(error_result(error, EVENT_TYPES[None], body.get("meta", {})))
+    meta = body.get("meta")  # echoed only when it is what the envelope's schema allows
+    return _envelope(error_result(error, EVENT_TYPES[None], meta if isinstance(meta, dict) else {}))
 
 
 def _envelope(result: Any, status: int | None = None) -> Response:

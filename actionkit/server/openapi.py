@@ -173,7 +173,8 @@ class _Builder:
 
     def plugin_routes(self) -> None:
         unsupported = _answer("An unknown format", _ref("Error"))
-        both = {**_json({"type": "object"}), "application/yaml": {"schema": {"type": "string"}}}
+        # The YAML text describes the same object as the JSON (a YAML-aware client parses it into one).
+        both = {**_json({"type": "object"}), "application/yaml": {"schema": {"type": "object"}}}
         spec = {"description": "The spec as JSON, or its YAML text", "content": both}
         api = {"description": "OpenAPI 3.1, as JSON or YAML", "content": both}
         workers = _answer("The number of worker processes", _object(num_workers={"type": "integer"}))
@@ -187,17 +188,23 @@ class _Builder:
             ("get", "/definitions/actions", "plugin", "Every action's input JSON schema",
              {"200": _answer("actionsDefinitions", _DEFINITIONS)}, {}),
             ("get", "/status", "admin", "Liveness (no token needed)",
-             {"200": _answer("Ready", _object(status={"const": "Ready"}))}, {}),
+             {"200": _answer("Ready", _object(status={"const": "Ready"})),
+              "503": _answer("Shutting down", _object(status={"const": "Shutting down"}))}, {}),
             ("get", "/workers", "admin", "Live worker processes", {"200": workers}, {}),
             ("get", "/admin/status", "admin", "Work in flight and shutdown state",
              {"200": _answer("Counts over every worker", _ADMIN_STATUS)}, {}),
         ]
+        admin_off = {"403": _answer("Admin routes are off: no PLUGIN_API_TOKEN", _ref("Problem"))}
+        count = _object(error=_STRING, num_workers={"type": "integer"})
+        changes = {"200": workers, **admin_off, "409": _answer("Refused; the count is unchanged", count),
+                   "501": _answer("Not served by gunicorn", _ref("Error")),
+                   "503": _answer("Not confirmed in time", count)}
         for change in ("add", "remove"):
             add.append(("post", f"/workers/{change}", "admin", f"Ask the server to {change} a worker",
-                        {"200": workers, "501": _answer("Not served by gunicorn", _ref("Error"))}, {}))
+                        changes, {}))
         if not self.cloud:
             add.append(("post", "/admin/shutdown", "admin", "Refuse new action runs (503) from now on",
-                        {"200": _answer("Accepted", _object(message=_STRING))}, {}))
+                        {"200": _answer("Accepted", _object(message=_STRING)), **admin_off}, {}))
         for method, path, tag, summary, responses, extra in add:
             self.operation(PREFIX + path, method, tag, summary, responses, **extra)
 

@@ -231,3 +231,29 @@ def test_warm_calls_reuse_the_connection_of_their_org(app, make_message):
         reply = wsgi_call(app, "POST", "/api/v1/actions/hello", message, headers={"X-IPIMS-ORGID": org})
         assert reply.status == 200
     assert Connection.connects - before == 2
+
+
+@pytest.mark.parametrize("body", [b"[null, null]", b"7"], ids=["array", "number"])
+def test_a_message_that_is_not_an_object_is_a_400_on_every_connection_route(app, body):
+    """make fuzz found the task-aware route answering 500 to a JSON array."""
+    for path in ("/api/v1/connection/test", "/api/v1/connection/test_task"):
+        reply = wsgi_call(app, "POST", path, body)
+        assert reply.status == 400, (path, reply.json())
+        cause = reply.json()["body"]["exception"]["cause"]
+        assert cause.startswith("The message must be a JSON object"), path
+
+
+def test_the_task_aware_test_echoes_meta_only_when_it_is_an_object(app, hello_connection):
+    message = connection_test_message(hello_connection)
+    message["body"]["meta"] = [None, None]
+    reply = wsgi_call(app, "POST", "/api/v1/connection/test_task", message)
+    assert reply.status == 501
+    assert reply.json()["body"]["meta"] == {}
+
+
+def test_a_route_mismatch_does_not_echo_a_meta_that_is_not_an_object(app, make_message):
+    message = make_message("hello")
+    message["body"].update(action="", meta=3080161467878302)
+    reply = wsgi_call(app, "POST", "/api/v1/actions/hello", message)
+    assert reply.status == 400
+    assert reply.json()["body"]["meta"] is None

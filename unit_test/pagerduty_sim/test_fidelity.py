@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from unit_test.openapi_contract import contract
-from unit_test.pagerduty_sim import fidelity_incidents
+from unit_test.pagerduty_sim import fidelity_incidents, fidelity_oncall
 from unit_test.pagerduty_sim import fidelity_services as services_scenarios
 
 JSON = {"Content-Type": "application/json"}
@@ -105,14 +105,6 @@ TRIGGER = {
     "payload": {"summary": "Disk full", "source": "db1", "severity": "critical"},
 }
 V1 = "/generic/2010-04-15/create_event.json"
-
-
-def _policy_body(c: Ctx, name: str) -> dict[str, Any]:
-    rule = {
-        "escalation_delay_in_minutes": 10,
-        "targets": [{"id": c.users["Uma User"], "type": "user_reference"}],
-    }
-    return {"escalation_policy": {"type": "escalation_policy", "name": name, "escalation_rules": [rule]}}
 
 
 def _v2(c: Ctx, **event: Any) -> dict[str, Any]:
@@ -260,86 +252,6 @@ def team_remove_policy(c):
     return c.call("DELETE", f"/teams/{c.teams['Platform']}/escalation_policies/{c.policy}", c.api)
 
 
-# -- escalation policies and schedules ------------------------------------------------------------
-
-
-@scenario("GET", "/escalation_policies", 200)
-def list_policies(c):
-    return c.call("GET", f"/escalation_policies?query=plat&user_ids[]={c.users['Ada Admin']}", c.api)
-
-
-@scenario("GET", "/escalation_policies/{id}", 200)
-def get_policy(c):
-    return c.call("GET", f"/escalation_policies/{c.policy}", c.api)
-
-
-@scenario("POST", "/escalation_policies", 201)
-def create_policy(c):
-    return c.call("POST", "/escalation_policies", c.api, _policy_body(c, "Search EP"))
-
-
-@scenario("POST", "/escalation_policies", 400)
-def create_policy_duplicate(c):
-    return c.call("POST", "/escalation_policies", c.api, _policy_body(c, "Platform Escalation"))
-
-
-@scenario("PUT", "/escalation_policies/{id}", 200)
-def update_policy(c):
-    body = {"escalation_policy": {"type": "escalation_policy", "description": "Updated"}}
-    return c.call("PUT", f"/escalation_policies/{c.policy}", c.api, body)
-
-
-@scenario("DELETE", "/escalation_policies/{id}", 204)
-def delete_policy(c):
-    policy = c.api.post("/escalation_policies", json=_policy_body(c, "Temp")).json()["escalation_policy"]
-    return c.call("DELETE", f"/escalation_policies/{policy['id']}", c.api)
-
-
-@scenario("GET", "/schedules", 200)
-def list_schedules(c):
-    return c.call("GET", "/schedules?query=plat", c.api)
-
-
-@scenario("GET", "/schedules/{id}", 200)
-def get_schedule(c):
-    return c.call("GET", f"/schedules/{c.schedule}", c.api)
-
-
-@scenario("GET", "/schedules/{id}/users", 200)
-def schedule_users(c):
-    return c.call("GET", f"/schedules/{c.schedule}/users", c.api)
-
-
-@scenario("POST", "/schedules", 201)
-def create_schedule(c):
-    layer = {
-        "start": "2024-01-01T00:00:00Z",
-        "rotation_virtual_start": "2024-01-01T00:00:00Z",
-        "rotation_turn_length_seconds": 86400,
-        "users": [{"user": {"id": c.users["Uma User"], "type": "user_reference"}}],
-    }
-    body = {
-        "schedule": {
-            "type": "schedule",
-            "name": "Nights",
-            "time_zone": "Europe/Berlin",
-            "schedule_layers": [layer],
-        }
-    }
-    return c.call("POST", "/schedules", c.api, body)
-
-
-@scenario("PUT", "/schedules/{id}", 200)
-def update_schedule(c):
-    body = {"schedule": {"type": "schedule", "name": "Platform Primary 2", "time_zone": "Europe/Berlin"}}
-    return c.call("PUT", f"/schedules/{c.schedule}", c.api, body)
-
-
-@scenario("DELETE", "/schedules/{id}", 204)
-def delete_schedule(c):
-    return c.call("DELETE", f"/schedules/{c.schedule}", c.api)
-
-
 # -- services and integrations --------------------------------------------------------------------
 
 
@@ -410,11 +322,6 @@ def update_integration(c):
 def service_change_events(c):
     _change_event(c)
     return c.call("GET", f"/services/{c.service}/change_events", c.api)
-
-
-@scenario("GET", "/oncalls", 200)
-def list_oncalls(c):
-    return c.call("GET", f"/oncalls?escalation_policy_ids[]={c.policy}&earliest=true", c.api)
 
 
 # -- priorities and abilities ---------------------------------------------------------------------
@@ -614,6 +521,7 @@ def v1_invalid(c):
 
 fidelity_incidents.add(scenario)
 services_scenarios.add(scenario)
+fidelity_oncall.add(scenario)
 
 
 @pytest.fixture(scope="module")
