@@ -6,7 +6,9 @@ values, so they are valid inputs and outputs. An empty section says so in one it
 
 Our spec extensions show in the description of an input: ``resolve`` as "(name or ID)" or
 "(email or ID)", ``aliases`` as "Also accepted: old_name (deprecated)"; a component's
-``retired_inputs`` are listed under its input table.
+``retired_inputs`` are listed under its input table. The spec's ``upgrading`` text and every old
+input name and retired input, by component, make the section "Upgrading from N.x" (N the previous
+major version) after Troubleshooting.
 """
 
 from __future__ import annotations
@@ -63,10 +65,35 @@ def render(spec: Spec, header_comment: str) -> str:
     for name, fields in spec.types.items():
         out += [f"**{name}**", _table(TYPE_COLUMNS, fields, spec) if fields else "_This type has no fields._"]
     out += ["## Troubleshooting", _markdown(data.get("troubleshooting"), "troubleshooting information")]
+    out += _upgrading(spec)
     out += ["# Version History", _markdown(data.get("version_history"), "version history")]
     out += ["# Links", _markdown(data.get("links"), "links")]
     out += ["## References", _markdown(data.get("references"), "references")]
     return "\n\n".join(out) + "\n"
+
+
+def _upgrading(spec: Spec) -> list[str]:
+    """The section on upgrading from the previous major version; nothing when there is nothing to say."""
+    rows = []
+    for component in spec.components():
+        for prop in component.properties("input").values():
+            rows += [(component.name, old, f"renamed `{prop.name}`") for old in prop.raw.get("aliases") or ()]
+        for old, why in (component.raw.get("retired_inputs") or {}).items():
+            rows.append((component.name, old, f"ignored: {why}"))
+    text = spec.data.get("upgrading")
+    if not rows and not text:
+        return []
+    major = int(str(spec.data["version"]).split(".")[0])
+    out = [f"## Upgrading from {max(major - 1, 0)}.x"]
+    if text:
+        out.append(_markdown(text, "upgrade notes"))
+    if rows:
+        table = ["|Component|Old input|Now|", "| :--- | :--- | :--- |"]
+        table += [f"|`{name}`|`{old}`|{_cell(now)}|" for name, old, now in rows]
+        intro = ("Old inputs are still accepted: a renamed one with a warning in the step's log, a retired "
+                 "one ignored with a log line saying why.")
+        out += [intro, "\n".join(table)]
+    return out
 
 
 def _component(component: Component, spec: Spec) -> list[str]:

@@ -11,7 +11,9 @@ Our extensions of the ecosystem's format:
   (a name or email is turned into an ID before ``run``);
 * on a number or integer property: ``minimum``, ``exclusiveMinimum``, ``maximum``,
   ``exclusiveMaximum``;
-* on a component: ``retired_inputs: {name: why it is ignored}``.
+* on a component: ``retired_inputs: {name: why it is ignored}``;
+* at the top: ``upgrading`` (markdown), what changed since the previous major version, shown in
+  help.md's "Upgrading from N.x" with every old input name and retired input.
 """
 
 from __future__ import annotations
@@ -194,6 +196,7 @@ META_SCHEMA = {
         "key_features": _MARKDOWN,
         "requirements": _MARKDOWN,
         "troubleshooting": _MARKDOWN,
+        "upgrading": _MARKDOWN,
         "links": _MARKDOWN,
         "references": _MARKDOWN,
         "version_history": {

@@ -32,20 +32,31 @@ def seconds(params: Input, field: str, default: float) -> float:
     return float(value)
 
 
+def no_api_key() -> InvalidConfig:
+    return InvalidConfig(
+        "This needs PagerDuty's REST API, and the connection has no API key.",
+        "Set the connection field api_key to a REST API key (Integrations > API Access Keys).",
+    )
+
+
 class Connection(BaseConnection[Input]):
+    _rest: RestClient | None = None
+
     def connect(self, params: Input) -> None:
         # The clients refuse a base URL outside PagerDuty's hosts (unless PLUGIN_ALLOWED_HOSTS lists
         # it), so a key never travels to a host the operator did not allow.
         timeout = (seconds(params, "connect_timeout", 10), seconds(params, "read_timeout", 60))
         # One deadline for the whole step: every request, retry wait and rate-limit pause fits in it.
         step_timeout = seconds(params, "step_timeout", DEFAULT_STEP_TIMEOUT)
-        self.rest = RestClient(
-            params.api_key["secretKey"],
+        # Without a REST key only the event actions work (unconfirmed); see ``rest``.
+        api_key = (params.api_key or {}).get("secretKey")
+        self._rest = RestClient(
+            api_key,
             base_url=params.api_url or REST_URL,
             from_email=params.from_email,
             timeout=timeout,
             retry=RetryPolicy(step_timeout=step_timeout),
-        )
+        ) if api_key else None
         self.events = EventsClient(
             base_url=params.events_url or EVENTS_URL,
             timeout=timeout,
@@ -53,9 +64,31 @@ class Connection(BaseConnection[Input]):
         )
         self.default_service_key = params.service_key
 
+    @property
+    def has_rest(self) -> bool:
+        """Whether the connection has a REST API key (``api_key``)."""
+        return self._rest is not None
+
+    @property
+    def rest(self) -> RestClient:
+        """The REST client; a config error naming ``api_key`` when the connection has none."""
+        if self._rest is None:
+            raise no_api_key()
+        return self._rest
+
+    @rest.setter
+    def rest(self, client: RestClient) -> None:
+        self._rest = client
+
     def test(self) -> dict:
         """Prove the key works without changing anything, and say what kind of key it is: account-level
         or a user's (whose), read-only or full access (see ``icon_pagerduty.client.access``)."""
+        if not self.has_rest:
+            if not self.default_service_key:
+                raise no_api_key()
+            return {"success": True, "message": (
+                "No API key: only the event actions work, and acknowledge and resolve cannot confirm "
+                "their effect. Set api_key to a REST API key for the other actions.")}
         access = key_access(self.rest)
         message = f"The API key works; it is {access.describe()}."
         if access.read_only:

@@ -19,7 +19,8 @@ class Input(Model):
             "api_key": {
                 "$ref": "#/definitions/credential_secret_key", "title": "API Key",
                 "description": "PagerDuty REST API key, account-level or user-level (Integrations > API "
-                    "Access Keys)",
+                    "Access Keys); without one only the event actions work, and acknowledge and "
+                    "resolve cannot confirm their effect",
                 "order": 1,
             },
             "api_url": {
@@ -66,7 +67,7 @@ class Input(Model):
                 "default": 120, "exclusiveMinimum": 0, "maximum": 3600, "order": 8,
             },
         },
-        "required": ["api_key"], "definitions": TYPES.definitions("credential_secret_key", "password"),
+        "definitions": TYPES.definitions("credential_secret_key", "password"),
     }
     EXAMPLE = {
         "api_key": {"secretKey": "y_Nab3+Qk-7XbW2mT9cR"}, "service_key": "9f2c1e0b7a4d4c3e8b6a5d4c3b2a1f0e",
@@ -75,7 +76,7 @@ class Input(Model):
         "step_timeout": 120,
     }
 
-    api_key: dict[str, Any]
+    api_key: dict[str, Any] | None
     service_key: str | None
     from_email: str | None
     api_url: str | None

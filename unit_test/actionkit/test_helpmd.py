@@ -115,3 +115,33 @@ actions:
     assert "|service|string|None|False|The service (name or ID)|" in text
     assert ("Retired inputs, accepted and ignored: `urgency` (PagerDuty decides the urgency); `note` (Use "
             "add_note).") in text
+
+
+def test_upgrading_section_lists_the_spec_text_and_every_old_input():
+    from actionkit import helpmd
+    from actionkit.spec import parse_spec
+
+    spec = parse_spec("""\
+upgrading: ["Workflows of 1.x run unchanged"]
+actions:
+  assign:
+    title: Assign
+    description: Assign it
+    retired_inputs: {urgency: PagerDuty decides the urgency}
+    input:
+      owner: {title: O, description: Who owns it, type: string, aliases: [owner_id]}
+""" + (SPECS / "base.yaml").read_text(encoding="utf-8").replace("version: 1.0.0", "version: 2.3.0"))
+    text = helpmd.render(spec, "<!-- generated -->")
+    section = text[text.index("## Troubleshooting"):text.index("# Version History")]
+    assert "\n## Upgrading from 1.x\n\n* Workflows of 1.x run unchanged\n" in section
+    rows = ("|`assign`|`owner_id`|renamed `owner`|\n"
+            "|`assign`|`urgency`|ignored: PagerDuty decides the urgency|")
+    assert rows in section
+
+
+def test_no_upgrading_section_without_old_inputs_or_text():
+    from actionkit import helpmd
+    from actionkit.spec import parse_spec
+
+    text = helpmd.render(parse_spec((SPECS / "base.yaml").read_text(encoding="utf-8")), "<!-- generated -->")
+    assert "Upgrading" not in text

@@ -83,10 +83,15 @@ def test_malformed_routing_key_names_the_input(run_action, sim):
 def test_acknowledge_then_resolve_move_the_incident(run_action, sim):
     run_action("send_trigger_event", {"description": "x", "incident_key": "k-1"})
     ack = run_action("send_acknowledge_event", {"incident_key": "k-1", "description": "looking"})
-    assert ack.output == {"status": "success", "message": "Event processed", "incident_key": "k-1"}
-    assert incidents(sim)[0]["status"] == "acknowledged"
-    assert "looking" in ack.body["log"]
-    run_action("send_resolve_event", {"incident_key": "k-1"})
+    (incident,) = incidents(sim)
+    assert {k: v for k, v in ack.output.items() if k != "incident"} == {
+        "status": "success", "message": "Event processed", "incident_key": "k-1", "confirmed": True,
+        "note_added": True}
+    shown = ack.output["incident"]
+    assert (shown["id"], shown["status"]) == (incident["id"], "acknowledged")
+    assert incident["status"] == "acknowledged"
+    resolve = run_action("send_resolve_event", {"incident_key": "k-1"})
+    assert (resolve.output["confirmed"], resolve.output["already_resolved"]) == (True, False)
     assert incidents(sim)[0]["status"] == "resolved"
 
 
@@ -98,14 +103,14 @@ def test_acknowledge_of_unknown_key_is_not_found(run_action, sim):
     assert not any(r["path"] == "/v2/enqueue" for r in sim.requests())
 
 
-def test_resolve_of_resolved_incident_says_so(run_action, sim):
+def test_resolve_of_resolved_incident_succeeds_and_says_so(run_action, sim):
     run_action("send_trigger_event", {"description": "x", "incident_key": "k-2"})
     run_action("send_resolve_event", {"incident_key": "k-2"})
     run = run_action("send_resolve_event", {"incident_key": "k-2"})
-    assert run.exit_code == 1
-    number = incidents(sim)[0]["incident_number"]
-    assert run.body["exception"]["cause"] == (
-        f"Cannot resolve incident key 'k-2': its incident [#{number}] x is already resolved.")
+    assert run.exit_code == 0
+    assert (run.output["already_resolved"], run.output["confirmed"]) == (True, True)
+    assert run.output["message"] == "Already resolved; no event sent"
+    assert len([r for r in sim.requests() if r["path"] == "/v2/enqueue"]) == 2  # trigger, first resolve
 
 
 def _step(cli, connection, meta, description="Disk full on db-01"):

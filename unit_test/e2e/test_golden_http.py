@@ -64,6 +64,9 @@ def _post(url: str, message: dict) -> tuple[int, dict]:
 # Differ for every request by design: PagerDuty's request ID (in error evidence and in rest_call's
 # headers), the answer's date, and the rate-limit budget left.
 _PER_REQUEST = r'((?:request_id|x-request-id|date|ratelimit-remaining|ratelimit-reset)\\?": \\?")[^"\\]*'
+# The simulator's clock runs: a record made in the CLI run and again in the HTTP run a moment
+# later (an incident in an output) may carry the next second.
+_TIMESTAMP = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)"
 
 
 # The simulator's records carry wall-clock times: a reset of the demo seed a second later shifts them.

@@ -29,6 +29,7 @@ class CreateUser(Action[Input, Output]):
             "color": inp.color,
             "job_title": inp.job_title,
             "description": inp.description,
+            "license": inp.license,
         }
         rest = self.connection.rest
         try:

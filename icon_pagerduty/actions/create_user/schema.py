@@ -21,6 +21,7 @@ class Input(Model):
             },
             "description": {
                 "type": "string", "title": "Description", "description": "The user's bio", "order": 7,
+                "x-aliases": ["user_description"],
             },
             "email": {
                 "type": "string", "title": "Email", "description": "Email address of the new user",
@@ -30,17 +31,23 @@ class Input(Model):
                 "type": "string", "title": "Requester Email",
                 "description": "Email of the PagerDuty user making the change; the connection's default "
                     "requester when empty. Needed with an account-level API key",
-                "order": 8,
+                "order": 9,
             },
             "if_exists": {
                 "type": "string", "title": "If Exists",
                 "description": "What to do when a user with this email already exists; error (the default) "
                     "names that user's ID, return gives that user back with created false, so a "
                     "re-run of the step succeeds",
-                "default": "error", "enum": ["error", "return"], "order": 9,
+                "default": "error", "enum": ["error", "return"], "order": 10,
             },
             "job_title": {
                 "type": "string", "title": "Job Title", "description": "Job title of the user", "order": 6,
+            },
+            "license": {
+                "type": "object", "title": "License",
+                "description": "The license to give the user (GET /licenses lists them), on accounts with "
+                    "licenses",
+                "order": 8,
             },
             "name": {"type": "string", "title": "Name", "description": "Name of the new user", "order": 2},
             "role": {
@@ -65,7 +72,8 @@ class Input(Model):
     EXAMPLE = {
         "email": "ada.lovelace@example.com", "name": "Ada Lovelace", "role": "user",
         "time_zone": "Europe/London", "color": "purple", "job_title": "Security Engineer",
-        "description": "First responder for the analytics engine", "from_email": "oncall-bot@example.com",
+        "description": "First responder for the analytics engine",
+        "license": {"id": "PTDVERC", "type": "license_reference"}, "from_email": "oncall-bot@example.com",
         "if_exists": "return",
     }
 
@@ -76,6 +84,7 @@ class Input(Model):
     color: str | None
     job_title: str | None
     description: str | None
+    license: dict[str, Any] | None
     from_email: str | None
     if_exists: str | None
 

@@ -24,7 +24,7 @@ class Input(Model):
                 "type": "string", "title": "Requester Email",
                 "description": "Email of the PagerDuty user making the change; the connection's default "
                     "requester when empty",
-                "order": 2,
+                "order": 2, "x-aliases": ["email"],
             },
             "id": {"type": "string", "title": "ID", "description": "ID of the user to delete", "order": 1},
         },

@@ -18,6 +18,7 @@ class Input(Model):
         "properties": {
             "email": {
                 "type": "string", "title": "Email", "description": "Email address of the user", "order": 1,
+                "x-aliases": ["user_email"],
             },
         },
         "required": ["email"], "definitions": {},

@@ -1,10 +1,11 @@
-"""Trigger an alert through the Events API v2."""
+"""Trigger an alert through the Events API v2, or create an incident through the REST API (3.x inputs)."""
 
 import hashlib
 import json
 
 from actionkit import Action
 from icon_pagerduty.util.events import event_output, split_contexts
+from icon_pagerduty.util.rest_shape import create_incident, is_rest_trigger
 
 from .schema import Input, Output
 
@@ -30,6 +31,8 @@ def step_dedup_key(meta, event: dict) -> str | None:
 
 class SendTriggerEvent(Action[Input, Output]):
     def run(self, inp: Input) -> Output:
+        if is_rest_trigger(inp):  # the 3.x inputs: the incident is created through the REST API
+            return Output(create_incident(self.connection.rest, self.logger, inp))
         links, images = split_contexts(inp.contexts)
         payload = {
             "summary": inp.description,

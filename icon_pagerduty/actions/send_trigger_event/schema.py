@@ -3,7 +3,7 @@
 """Send Trigger Event.
 
 Trigger an alert on a PagerDuty service through the Events API v2; a retried trigger never opens a second
-incident
+incident. With the 3.x inputs (service given), create the incident through the REST API instead, as 3.x did
 """
 
 from __future__ import annotations
@@ -20,6 +20,17 @@ class Input(Model):
     SCHEMA = {
         "type": "object", "title": "Variables",
         "properties": {
+            "assignments": {
+                "type": "array", "title": "Assignments",
+                "description": "3.x, with service: users to assign, each {assignee: {id, type}}; not with "
+                    "escalation_policy",
+                "items": {"type": "object"}, "order": 18,
+            },
+            "body": {
+                "type": "object", "title": "Body",
+                "description": "3.x, with service: the incident's details, as {type: incident_body, details}",
+                "order": 17,
+            },
             "class": {
                 "type": "string", "title": "Class", "description": "Class or type of the event", "order": 8,
             },
@@ -35,6 +46,11 @@ class Input(Model):
                 "type": "string", "title": "Component", "description": "Part of the source that is affected",
                 "order": 6,
             },
+            "conference_bridge": {
+                "type": "object", "title": "Conference Bridge",
+                "description": "3.x, with service: the incident's conference_number and conference_url",
+                "order": 20,
+            },
             "contexts": {
                 "type": "array", "title": "Contexts",
                 "description": "Links and images to attach to the alert",
@@ -44,12 +60,23 @@ class Input(Model):
                 "type": "string", "title": "Description",
                 "description": "Summary of the problem, shown as the alert and incident title (at most 1024 "
                     "characters)",
-                "order": 1,
+                "order": 1, "x-aliases": ["title"],
             },
             "details": {
                 "type": "object", "title": "Details",
                 "description": "Free-form details of the problem, shown as the alert's custom details",
                 "order": 9,
+            },
+            "escalation_policy": {
+                "$ref": "#/definitions/reference", "title": "Escalation Policy",
+                "description": "3.x, with service: the escalation policy to assign instead of the service's",
+                "order": 19,
+            },
+            "from_email": {
+                "type": "string", "title": "Requester Email",
+                "description": "3.x, with service: email of the user creating the incident; the "
+                    "connection's default when empty",
+                "order": 14, "x-aliases": ["email"],
             },
             "group": {
                 "type": "string", "title": "Group", "description": "Logical grouping of components",
@@ -60,6 +87,16 @@ class Input(Model):
                 "description": "Deduplication key; a trigger with the key of an open alert adds to that "
                     "alert. One is generated when empty, and returned",
                 "order": 3,
+            },
+            "priority": {
+                "$ref": "#/definitions/reference", "title": "Priority",
+                "description": "3.x, with service: the incident's priority", "order": 15,
+            },
+            "service": {
+                "$ref": "#/definitions/reference", "title": "Service",
+                "description": "3.x: the service to open the incident on; given, the incident is created "
+                    "through the REST API and returned as incident",
+                "order": 13,
             },
             "service_key": {
                 "$ref": "#/definitions/password", "title": "Service Key",
@@ -77,8 +114,13 @@ class Input(Model):
                     "to the plugin's name",
                 "order": 5,
             },
+            "urgency": {
+                "type": "string", "title": "Urgency",
+                "description": "3.x, with service: the incident's urgency", "enum": ["high", "low"],
+                "order": 16,
+            },
         },
-        "required": ["description"], "definitions": TYPES.definitions("context", "password"),
+        "required": ["description"], "definitions": TYPES.definitions("context", "reference", "password"),
     }
     EXAMPLE = {
         "description": "Disk at 99% on web-01", "service_key": "9f2c1e0b7a4d4c3e8b6a5d4c3b2a1f0e",
@@ -89,6 +131,14 @@ class Input(Model):
         "contexts": [
             {"type": "link", "href": "https://monitoring.example.com/hosts/web-01", "text": "Host dashboard"},
         ],
+        "service": {"id": "PWIXJZS", "type": "service_reference"}, "from_email": "oncall-bot@example.com",
+        "priority": {"id": "PSO4JU3", "type": "priority_reference"}, "urgency": "high",
+        "body": {"type": "incident_body", "details": "The disk of web-01 is full; rotate the logs"},
+        "assignments": [{"assignee": {"id": "PXPGF42", "type": "user_reference"}}],
+        "escalation_policy": {"id": "PT20YPA", "type": "escalation_policy_reference"},
+        "conference_bridge": {
+            "conference_number": "+1 415-555-1212", "conference_url": "https://example.com/b/1",
+        },
     }
     ALIASES = {"class_": "class"}
 
@@ -104,6 +154,14 @@ class Input(Model):
     client: str | None
     client_url: str | None
     contexts: list[dict[str, Any]] | None
+    service: dict[str, Any] | None
+    from_email: str | None
+    priority: dict[str, Any] | None
+    urgency: str | None
+    body: dict[str, Any] | None
+    assignments: list[dict[str, Any]] | None
+    escalation_policy: dict[str, Any] | None
+    conference_bridge: dict[str, Any] | None
 
 
 class Output(Model):
@@ -112,24 +170,36 @@ class Output(Model):
     SCHEMA = {
         "type": "object", "title": "Variables",
         "properties": {
+            "incident": {
+                "type": "object", "title": "Incident",
+                "description": "3.x, with service: the incident that was created", "order": 4,
+            },
             "incident_key": {
                 "type": "string", "title": "Incident Key",
                 "description": "Deduplication key of the alert, to acknowledge or resolve it later",
                 "order": 3,
             },
             "message": {
-                "type": "string", "title": "Message", "description": "Message from PagerDuty", "order": 2,
+                "type": "string", "title": "Message",
+                "description": "Message from PagerDuty, or what was done", "order": 2,
             },
             "status": {
                 "type": "string", "title": "Status",
-                "description": "Outcome reported by PagerDuty, success when the event was accepted",
+                "description": "Outcome reported by PagerDuty, success when the event was accepted or the "
+                    "incident created",
                 "order": 1,
             },
         },
-        "required": ["incident_key", "message", "status"], "definitions": {},
+        "required": ["message", "status"], "definitions": {},
     }
-    EXAMPLE = {"status": "success", "message": "Event processed", "incident_key": "web-01/disk"}
+    EXAMPLE = {
+        "status": "success", "message": "Event processed", "incident_key": "web-01/disk",
+        "incident": {
+            "id": "PT4KHLK", "type": "incident", "title": "Disk at 99% on web-01", "status": "triggered",
+        },
+    }
 
     status: str
     message: str
-    incident_key: str
+    incident_key: str | None
+    incident: dict[str, Any] | None
