@@ -1,4 +1,7 @@
-"""The meta-schema of plugin.spec.yaml (format v2, reference §5), as a JSON schema literal.
+"""The rules of plugin.spec.yaml's shape (format v2, reference §5): its meta-schema, a JSON schema literal.
+
+Not named ``...schema.py``: the ecosystem's validator reads every file whose name contains that as
+a generated component schema.
 
 It checks the shape: required and unknown keys, value types, names and versions. What needs
 more than a JSON schema (valid property types, examples, enums, duplicate YAML keys, where
