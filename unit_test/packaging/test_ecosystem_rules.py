@@ -58,3 +58,41 @@ def test_every_schema_py_holds_the_json_schemas_the_output_validator_reads(path)
         assigned = [node.value.value for node in classes[name].body
                     if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "JSON"]
         assert assigned == [string], f"{path}: string {names.index(name)} is not {name}.JSON"
+
+
+# HelpInputOutputValidator: each input and output row, written from the spec as below, is in the
+# component's section of help.md; an input without an example is refused.
+def _cell(value) -> str:
+    return f"{value}".replace("'", '"') if isinstance(value, list) else f"{value}"
+
+
+def _rows(section: dict, output: bool) -> list[str]:
+    rows = []
+    for name, raw in section.items():
+        if output:
+            cells = [name, raw.get("type"), raw.get("required", False), raw.get("description"),
+                     _cell(raw.get("example"))]
+        else:
+            assert raw.get("example") is not None, f"input {name} has no example"
+            cells = [name, raw.get("type"), _cell(raw.get("default")), raw.get("required"),
+                     raw.get("description"), _cell(raw.get("enum")), _cell(raw.get("example")),
+                     raw.get("placeholder"), raw.get("tooltip")]
+        rows.append(("|" + "|".join(f"{cell}" for cell in cells) + "|").replace("\n", "\\n"))
+    return rows
+
+
+SPEC = _spec()
+COMPONENTS = [(kind, name) for kind in ("actions", "triggers", "tasks") for name in SPEC.get(kind) or {}]
+
+
+@pytest.mark.parametrize("kind, name", COMPONENTS, ids=[name for _, name in COMPONENTS])
+def test_help_md_tables_hold_the_rows_the_help_validator_expects(kind, name):
+    component = SPEC[kind][name]
+    help_md = (REPO / "help.md").read_text(encoding="utf-8")
+    section = re.search(rf"\n#### {re.escape(component['title'])}\n(.*?)(?=\n#### |\n### |\Z)", help_md, re.S)
+    assert section, f"no section '#### {component['title']}' in help.md"
+    inputs, _, outputs = section[1].partition("##### Output")
+    for row in _rows(component.get("input") or {}, output=False):
+        assert row in inputs.splitlines(), row
+    for row in _rows(component.get("output") or {}, output=True):
+        assert row in outputs.splitlines(), row
