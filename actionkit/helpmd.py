@@ -54,6 +54,7 @@ def render(spec: Spec, header_comment: str) -> str:
         out += [_json_block(section_example(spec.raw_connection, spec.raw_types))]
     else:
         out += ["*This plugin does not contain a connection.*"]
+    out += _setup_extras(spec)
     out += ["## Technical Details"]
     for kind, heading in (("action", "Actions"), ("trigger", "Triggers"), ("task", "Tasks")):
         if kind == "action":
@@ -88,6 +89,8 @@ def _component(component: Component, spec: Spec) -> list[str]:
     out = [f"#### {component.title}", _used_to(kind, component.description)]
     if component.help:
         out[-1] += "  \n" + component.help
+    if component.raw.get("needs"):
+        out.append(f"Needs: {component.raw['needs']}")
     if component.schedule:
         out.append(f"Schedule: `{json.dumps(component.schedule, ensure_ascii=False)}`")
     inputs = component.section("input")
@@ -112,6 +115,22 @@ def _component(component: Component, spec: Spec) -> list[str]:
     state = component.section("state")
     if state:
         out += ["##### State", _table(INPUT_COLUMNS, state)]
+    return out
+
+
+def _setup_extras(spec: Spec) -> list[str]:
+    """Ours, at the end of Setup: ``actionkit.help.setup``, then what each component ``needs``."""
+    extra = spec.data.get("actionkit") or {}
+    out = []
+    setup = (extra.get("help") or {}).get("setup")
+    if setup:
+        out.append(_markdown(setup, "setup notes"))
+    needs = [(c.kind, c.title, c.raw["needs"]) for c in spec.components() if c.raw.get("needs")]
+    if needs:
+        what = "Action" if all(kind == "action" for kind, _, _ in needs) else "Component"
+        rows = [f"|{what}|What it needs|", "| :--- | :--- |"]
+        rows += [f"|{title}|{' '.join(str(text).split())}|" for _, title, text in needs]
+        out += [f"### What Each {what} Needs", "\n".join(rows)]
     return out
 
 

@@ -14,7 +14,10 @@ Our extensions of the ecosystem's format:
   (a name or email is turned into an ID before ``run``);
 * on a number or integer property: ``minimum``, ``exclusiveMinimum``, ``maximum``,
   ``exclusiveMaximum``;
-* on a component: ``retired_inputs: {name: why it is ignored}``.
+* on a component: ``retired_inputs: {name: why it is ignored}``, ``needs`` (what the component
+  needs of the account, for help.md);
+* the top-level ``actionkit:`` section, where all of these may be written apart from the entries
+  they belong to (``actionkit.specextra``), and ``help.setup`` (more of help.md's Setup).
 """
 
 from __future__ import annotations
@@ -93,6 +96,7 @@ _COMPONENT_KEYS = {
     "action_type": _TEXT,
     "help": _TEXT,
     "retired_inputs": _RETIRED,
+    "needs": _TEXT,
 }
 
 _COMPONENT = {
@@ -125,6 +129,29 @@ _TASK = {
             "additionalProperties": False,
         },
         "help": _TEXT,
+        "needs": _TEXT,
+    },
+    "additionalProperties": False,
+}
+
+# The actionkit: section (``actionkit.specextra``): additions by path, each checked where it lands.
+_ADDED_FIELDS = {"type": "object", "additionalProperties": {"type": "object"}}
+_ADDED_COMPONENTS = {
+    "type": "object",
+    "additionalProperties": {
+        "type": "object",
+        "properties": {"input": _ADDED_FIELDS, "output": _ADDED_FIELDS, "state": _ADDED_FIELDS},
+    },
+}
+_ACTIONKIT = {
+    "type": "object",
+    "properties": {
+        "connection": _ADDED_FIELDS,
+        "types": {"type": "object", "additionalProperties": _ADDED_FIELDS},
+        "actions": _ADDED_COMPONENTS,
+        "triggers": _ADDED_COMPONENTS,
+        "tasks": _ADDED_COMPONENTS,
+        "help": {"type": "object", "properties": {"setup": _MARKDOWN}, "additionalProperties": False},
     },
     "additionalProperties": False,
 }
@@ -209,6 +236,7 @@ META_SCHEMA = {
             },
         },
         "language": _TEXT,
+        "actionkit": _ACTIONKIT,
     },
     "additionalProperties": False,
     "$defs": {"property": _PROPERTY, "task_output_property": _TASK_OUTPUT_PROPERTY},

@@ -50,7 +50,8 @@ class Connection(BaseConnection[Input]):
             timeout=timeout,
             retry=dataclasses.replace(EVENTS_RETRY, step_timeout=step_timeout),
         )
-        self.default_service_key = params.service_key
+        # A credential ({"secretKey": ...}), as the ecosystem wants every secret of a connection.
+        self.default_service_key = (params.service_key or {}).get("secretKey")
 
     def test(self) -> dict:
         """Prove the key works without writing anything, and say which kind of key it is."""

@@ -52,7 +52,7 @@ class Input(Model):
                 "default": 60, "exclusiveMinimum": 0, "maximum": 3600, "order": 7,
             },
             "service_key": {
-                "$ref": "#/definitions/password", "title": "Default Service Key",
+                "$ref": "#/definitions/credential_secret_key", "title": "Default Service Key",
                 "description": "Integration key of a service's Events API v2 integration, used by event "
                     "actions that give no service key of their own",
                 "order": 2,
@@ -65,18 +65,19 @@ class Input(Model):
                 "default": 120, "exclusiveMinimum": 0, "maximum": 3600, "order": 8,
             },
         },
-        "required": ["api_key"], "definitions": TYPES.definitions("credential_secret_key", "password"),
+        "required": ["api_key"], "definitions": TYPES.definitions("credential_secret_key"),
     }
     EXAMPLE = {
-        "api_key": {"secretKey": "y_Nab3+Qk-7XbW2mT9cR"}, "service_key": "9f2c1e0b7a4d4c3e8b6a5d4c3b2a1f0e",
+        "api_key": {"secretKey": "y_Nab3+Qk-7XbW2mT9cR"},
+        "service_key": {"secretKey": "9f2c1e0b7a4d4c3e8b6a5d4c3b2a1f0e"},
         "from_email": "oncall-bot@example.com", "api_url": "https://api.pagerduty.com",
         "events_url": "https://events.pagerduty.com", "connect_timeout": 10, "read_timeout": 60,
         "step_timeout": 120,
     }
-    JSON = r"""{"type":"object","title":"Variables","properties":{"api_key":{"$ref":"#/definitions/credential_secret_key","title":"API Key","description":"PagerDuty REST API key, account-level or user-level (Integrations > API Access Keys)","order":1},"api_url":{"type":"string","title":"REST API URL","description":"Base URL of the PagerDuty REST API; use https://api.eu.pagerduty.com for accounts in the EU region","default":"https://api.pagerduty.com","order":4},"connect_timeout":{"type":"number","title":"Connect Timeout","description":"Seconds to wait for a connection to PagerDuty before giving up (more than 0, at most 300)","default":10,"exclusiveMinimum":0,"maximum":300,"order":6},"events_url":{"type":"string","title":"Events API URL","description":"Base URL of the PagerDuty Events API; use https://events.eu.pagerduty.com for accounts in the EU region","default":"https://events.pagerduty.com","order":5},"from_email":{"type":"string","title":"Default Requester Email","description":"Email of a PagerDuty user on whose behalf writes are made; needed with an account-level API key when the action gives none","order":3},"read_timeout":{"type":"number","title":"Read Timeout","description":"Seconds to wait for PagerDuty to answer a request before giving up (more than 0, at most 3600)","default":60,"exclusiveMinimum":0,"maximum":3600,"order":7},"service_key":{"$ref":"#/definitions/password","title":"Default Service Key","description":"Integration key of a service's Events API v2 integration, used by event actions that give no service key of their own","order":2},"step_timeout":{"type":"number","title":"Step Timeout","description":"Seconds one step may take in all, retries and rate-limit waits included; when they run out, the step fails saying what it was waiting for (more than 0, at most 3600)","default":120,"exclusiveMinimum":0,"maximum":3600,"order":8}},"required":["api_key"],"definitions":{"credential_secret_key":{"id":"credential_secret_key","type":"object","title":"Credential: Secret Key","description":"A shared secret key","properties":{"secretKey":{"type":"string","format":"password","displayType":"password","title":"Secret Key","description":"The shared secret key"}},"required":["secretKey"]},"password":{"type":"string","format":"password","displayType":"password"}}}"""  # noqa: E501
+    JSON = r"""{"type":"object","title":"Variables","properties":{"api_key":{"$ref":"#/definitions/credential_secret_key","title":"API Key","description":"PagerDuty REST API key, account-level or user-level (Integrations > API Access Keys)","order":1},"api_url":{"type":"string","title":"REST API URL","description":"Base URL of the PagerDuty REST API; use https://api.eu.pagerduty.com for accounts in the EU region","default":"https://api.pagerduty.com","order":4},"connect_timeout":{"type":"number","title":"Connect Timeout","description":"Seconds to wait for a connection to PagerDuty before giving up (more than 0, at most 300)","default":10,"exclusiveMinimum":0,"maximum":300,"order":6},"events_url":{"type":"string","title":"Events API URL","description":"Base URL of the PagerDuty Events API; use https://events.eu.pagerduty.com for accounts in the EU region","default":"https://events.pagerduty.com","order":5},"from_email":{"type":"string","title":"Default Requester Email","description":"Email of a PagerDuty user on whose behalf writes are made; needed with an account-level API key when the action gives none","order":3},"read_timeout":{"type":"number","title":"Read Timeout","description":"Seconds to wait for PagerDuty to answer a request before giving up (more than 0, at most 3600)","default":60,"exclusiveMinimum":0,"maximum":3600,"order":7},"service_key":{"$ref":"#/definitions/credential_secret_key","title":"Default Service Key","description":"Integration key of a service's Events API v2 integration, used by event actions that give no service key of their own","order":2},"step_timeout":{"type":"number","title":"Step Timeout","description":"Seconds one step may take in all, retries and rate-limit waits included; when they run out, the step fails saying what it was waiting for (more than 0, at most 3600)","default":120,"exclusiveMinimum":0,"maximum":3600,"order":8}},"required":["api_key"],"definitions":{"credential_secret_key":{"id":"credential_secret_key","type":"object","title":"Credential: Secret Key","description":"A shared secret key","properties":{"secretKey":{"type":"string","format":"password","displayType":"password","title":"Secret Key","description":"The shared secret key"}},"required":["secretKey"]}}}"""  # noqa: E501
 
     api_key: dict[str, Any]
-    service_key: str | None
+    service_key: dict[str, Any] | None
     from_email: str | None
     api_url: str | None
     events_url: str | None

@@ -96,3 +96,58 @@ def test_help_md_tables_hold_the_rows_the_help_validator_expects(kind, name):
         assert row in inputs.splitlines(), row
     for row in _rows(component.get("output") or {}, output=True):
         assert row in outputs.splitlines(), row
+
+
+# SpecPropertiesValidator: a connection field, an input or output and a component hold only these
+# keys. Ours (aliases, resolve, bounds, retired_inputs, needs, help) go in the actionkit: section.
+PROPERTY_KEYS = {"title", "type", "description", "required", "default", "enum", "order", "example",
+                 "excludeProduct", "placeholder", "tooltip"}
+COMPONENT_KEYS = {"input", "output", "title", "description", "action_type"}
+
+
+def test_entries_hold_only_the_keys_the_ecosystem_allows():
+    offences = []
+    for field, raw in (SPEC.get("connection") or {}).items():
+        offences += [f"connection.{field}.{key}" for key in sorted(set(raw) - PROPERTY_KEYS)]
+    for kind in ("actions", "triggers"):
+        for name, component in (SPEC.get(kind) or {}).items():
+            offences += [f"{kind}.{name}.{key}" for key in sorted(set(component) - COMPONENT_KEYS)]
+            for section in ("input", "output"):
+                for field, raw in (component.get(section) or {}).items():
+                    extra = sorted(set(raw) - PROPERTY_KEYS)
+                    offences += [f"{kind}.{name}.{section}.{field}.{key}" for key in extra]
+    assert offences == [], "move these under the spec's actionkit: section (see actionkit/specextra.py)"
+
+
+# PasswordValidator: no connection field is a bare password; secrets are credential types.
+def test_no_connection_field_is_a_password_string():
+    assert [name for name, raw in SPEC["connection"].items() if raw.get("type") == "password"] == []
+
+
+# EncodingValidator: every value is ASCII, and each mapping's Python repr is read back as YAML (so
+# no text under a mapping may hold both kinds of quotes).
+def _encoding_problems(mapping: dict, where: str) -> list[str]:
+    found = []
+    for key, value in mapping.items():
+        if isinstance(value, dict):
+            try:
+                value = yaml.safe_load(str(value))
+            except yaml.YAMLError as error:
+                found.append(f"{where}{key}: its repr is not YAML ({str(error).splitlines()[0]})")
+                continue
+            found += _encoding_problems(value, f"{where}{key}.")
+        elif not str(value).isascii():
+            found.append(f"{where}{key}: {sorted({c for c in str(value) if not c.isascii()})}")
+    return found
+
+
+def test_the_spec_passes_the_encoding_validator():
+    assert _encoding_problems(SPEC, "") == []
+
+
+# The ecosystem's rule for connection_version (its VersionBumpValidator): a changed connection
+# takes the released version's connection_version plus one. 3.0.1 had connection_version 3 and a
+# connection of api_key alone; 4.0.0 changed it (service_key, from_email, URLs, timeouts).
+def test_connection_version_follows_the_rule_for_a_changed_connection():
+    assert sorted(SPEC["connection"]) != ["api_key"]
+    assert SPEC["connection_version"] == 3 + 1
