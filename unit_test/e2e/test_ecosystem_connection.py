@@ -7,12 +7,14 @@ from actionkit.testing import PluginHarness
 
 def test_a_service_key_given_as_a_plain_string_names_the_form_it_needs(connection, sim):
     plain = {**connection, "service_key": connection["service_key"]["secretKey"]}
-    result = PluginHarness("icon_pagerduty", connection=plain).handle("send_trigger_event", {"description": "x"})
+    harness = PluginHarness("icon_pagerduty", connection=plain)
+    result = harness.handle("send_trigger_event", {"description": "x"})
     assert (result.http_status, result.envelope["body"]["exception"]["cause"]) == (
         400, 'connection.service_key: expected an object of the form {"secretKey": "..."}, got a string.')
 
 
 def test_the_default_service_key_credential_routes_the_event(connection, sim):
-    result = PluginHarness("icon_pagerduty", connection=connection).handle("send_trigger_event", {"description": "x"})
+    harness = PluginHarness("icon_pagerduty", connection=connection)
+    result = harness.handle("send_trigger_event", {"description": "x"})
     assert result.envelope["body"]["output"]["status"] == "success"
     assert [alert["summary"] for alert in sim.state()["alerts"]][-1:] == ["x"]
