@@ -10,9 +10,12 @@ follow: the parent image).
 from __future__ import annotations
 
 import ast
+import io
 import json
 import os
 import re
+import subprocess
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -151,3 +154,39 @@ def test_the_spec_passes_the_encoding_validator():
 def test_connection_version_follows_the_rule_for_a_changed_connection():
     assert sorted(SPEC["connection"]) != ["api_key"]
     assert SPEC["connection_version"] == 3 + 1
+
+
+# CloudReadyValidator, all but its parent-image rule (we ship our own runtime on a slim Python base,
+# as help.md says): no .py file of the plugin launches a process, the Dockerfile runs as nobody and
+# installs no OS packages, and the cache is off without triggers. The plugin is its source archive
+# (`git archive`): .gitattributes leaves out the tests, the simulator, the benchmarks and the demo,
+# which launch the plugin's own CLI.
+LAUNCHES = [r".*os.system\s*\(", r".*exec\s*\(", r".*subprocess.run"]
+
+
+def _archived() -> list[str]:
+    if not (REPO / ".git").exists():
+        pytest.skip("not a git checkout: no source archive to check")
+    listing = subprocess.check_output(["git", "archive", "--worktree-attributes", "--format=tar", "HEAD"],
+                                      cwd=REPO, timeout=60)
+    with tarfile.open(fileobj=io.BytesIO(listing)) as archive:
+        return [member.name for member in archive.getmembers() if member.isfile()]
+
+
+def test_the_source_archive_is_the_plugin_without_what_launches_processes():
+    names = _archived()
+    for needed in ("plugin.spec.yaml", "help.md", "icon.png", "extension.png", "Dockerfile", "Makefile",
+                   "setup.py", "requirements.txt", "bin/icon_pagerduty", "icon_pagerduty/__init__.py"):
+        assert needed in names, needed
+    assert not [name for name in names if name.split("/")[0] in ("unit_test", "pagerduty_sim", "bench")]
+    launching = [name for name in names if name.endswith(".py") and (REPO / name).exists()
+                 and any(re.match(pattern, (REPO / name).read_text(encoding="utf-8"), re.DOTALL)
+                         for pattern in LAUNCHES)]
+    assert launching == []
+
+
+def test_the_image_runs_as_nobody_without_os_packages():
+    dockerfile = (REPO / "Dockerfile").read_text(encoding="utf-8")
+    assert "USER nobody" in dockerfile
+    assert not any(word in dockerfile for word in ("apt", "apk", "dpkg"))
+    assert SPEC.get("enable_cache") is False or SPEC.get("triggers")
