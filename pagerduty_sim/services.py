@@ -220,7 +220,6 @@ def _render_integration(
     store: Store, record: dict[str, Any], out: dict[str, Any], includes: tuple[str, ...]
 ) -> None:
     out["created_at"] = record["created_at"]
-    out["html_url"] = f"{HTML_BASE}/services/{record['service']}/integrations/{record['id']}"
     if "services" in includes:
         out["service"] = store.render("services", store.table("services")[record["service"]])
     if record.get("integration_key"):
@@ -245,6 +244,7 @@ INTEGRATIONS = Resource(
     endpoints=frozenset(),
     includes={"services": None, "vendors": None},
     self_path=lambda r: f"/services/{r['service']}/integrations/{r['id']}",
+    html_link=lambda r: f"services/{r['service']}/integrations/{r['id']}",
     validate=_validate_integration,
     render=_render_integration,
     after_create=_register_integration,

@@ -74,6 +74,7 @@ class Resource:
     includes: dict[str, str | None] = field(default_factory=dict)
     summary: Hook = staticmethod(lambda record: record.get("name"))
     html_path: str | None = None
+    html_link: Hook | None = None  # record -> web path under HTML_BASE, for nested resources
     self_path: Hook | None = None  # record -> API path, for nested resources
     sort_key: Hook | None = None
     # Hooks: validate(store, values, existing, ctx) may raise ApiError or adjust values;
@@ -171,7 +172,10 @@ class Store:
             return self.base_url + resource.self_path(record)
         return f"{self.base_url}/{plural}/{record_id}"
 
-    def html_url(self, resource: Resource, record_id: str) -> str | None:
+    def html_url(self, resource: Resource, record_id: str,
+                 record: dict[str, Any] | None = None) -> str | None:
+        if resource.html_link is not None and record is not None:
+            return f"{HTML_BASE}/{resource.html_link(record)}"
         if resource.html_path is None:
             return None
         return f"{HTML_BASE}/{resource.html_path}/{record_id}"
@@ -188,7 +192,7 @@ class Store:
             "type": f"{kind}_reference",
             "summary": resource.summary(record) if record is not None else None,
             "self": self.self_url(plural, record_id, record),
-            "html_url": self.html_url(resource, record_id),
+            "html_url": self.html_url(resource, record_id, record),
         }
 
     def render(self, plural: str, record: dict[str, Any], includes: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -200,7 +204,7 @@ class Store:
             "type": record.get("type", resource.type),
             "summary": resource.summary(record),
             "self": self.self_url(plural, record["id"], record),
-            "html_url": self.html_url(resource, record["id"]),
+            "html_url": self.html_url(resource, record["id"], record),
         }
         for spec in resource.fields:
             if spec.name == "type":
