@@ -30,8 +30,11 @@ COPY plugin.spec.yaml help.md ./
 # runtime user, as enable_cache asks; the orchestrator mounts volumes over them.
 RUN mkdir -p /workspace/cache /workspace/tmp && chown 65534:65534 /workspace/cache /workspace/tmp
 
-# 65534 is "nobody" in Debian: the non-root user the ecosystem expects, numeric so it resolves anywhere.
-USER 65534:65534
+# The non-root user the ecosystem expects (its cloud-ready rule looks for exactly this line); Debian's
+# nobody is 65534:65534, as the orchestrator's mounted volumes expect. DL3066 warns that a name may not
+# resolve on the host; the ecosystem's rule wants the name, and the base image defines it.
+# hadolint ignore=DL3066
+USER nobody
 EXPOSE 10001
 ENTRYPOINT ["icon_pagerduty"]
 CMD ["http", "--port", "10001"]

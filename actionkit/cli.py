@@ -1,5 +1,9 @@
 """The plugin's command line (reference §2): ``<entry> [--debug] [--version] <command>``.
 
+``sample NAME`` prints a start message for a component, indented and ending in a newline; a plugin
+may offer connection presets for it (``run_cli(..., sample_presets=...)``), each a flag such as
+``--sim`` that fills the message's connection for a local test service.
+
 ``run`` and ``test`` read one message on stdin and write exactly one JSON envelope, ending in a
 newline, on stdout (trigger events before it, one per line); everything logged goes into the
 envelope, and with ``--debug`` also to stderr. Exit codes: 0 ok, 1 the step failed (the error
@@ -17,6 +21,7 @@ from __future__ import annotations
 import importlib
 import json
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -28,18 +33,24 @@ KINDS = ("task", "trigger", "action")  # the lookup order of ``sample`` (referen
 LABEL_WIDTH = 13
 
 
-def run_cli(package: str, argv: list[str] | None = None) -> None:
+# A preset of ``sample``: flag name -> (its help, a function that returns the connection to use).
+SamplePresets = dict[str, tuple[str, Callable[[], dict[str, Any]]]]
+
+
+def run_cli(package: str, argv: list[str] | None = None, sample_presets: SamplePresets | None = None) -> None:
     """Run the CLI of plugin ``package`` (``sys.argv[1:]`` by default); exits the process."""
     args = sys.argv[1:] if argv is None else list(argv)
     debug = args[:1] == ["--debug"]
     if args[debug:] in (["run"], ["test"]):
         sys.exit(_serve(package, test=args[debug:] == ["test"], debug=debug))
-    build_cli(package).main(args=args, prog_name=package, standalone_mode=True)
+    build_cli(package, sample_presets).main(args=args, prog_name=package, standalone_mode=True)
 
 
-def build_cli(package: str) -> click.Group:
+def build_cli(package: str, sample_presets: SamplePresets | None = None) -> click.Group:
     """The click group of plugin ``package``; ``run_cli`` is what entry programs call."""
     import click  # noqa: PLC0415  (see the module docstring)
+
+    presets = dict(sample_presets or {})
 
     def manifest() -> Any:
         try:
@@ -57,7 +68,8 @@ def build_cli(package: str) -> click.Group:
     @click.group(
         invoke_without_command=True,
         context_settings={"help_option_names": ["-h", "--help"]},
-        help=f"The {package} plugin: actions and triggers speaking the InsightConnect plugin protocol.",
+        help=f"The {package} plugin: its actions and triggers, run by an orchestrator that speaks the "
+        "InsightConnect plugin protocol, or by hand.",
     )
     @click.option("--debug", is_flag=True, help="Capture logs at DEBUG and mirror them to stderr.")
     @click.option(
@@ -71,12 +83,15 @@ def build_cli(package: str) -> click.Group:
             click.echo(ctx.get_help())
             ctx.exit(0)
 
-    @cli.command(help="Run the component named in the message read from stdin.")
+    @cli.command(help="Run the component named in the message read from stdin; print its result, one JSON "
+                 "envelope.", short_help="Run the component named in the message on stdin.")
     @click.pass_context
     def run(ctx: click.Context) -> None:
         ctx.exit(_serve(package, test=False, debug=ctx.obj["debug"]))
 
-    @cli.command(help="Test the connection (else the component) of the message read from stdin.")
+    @cli.command(help="Test the connection given in the message read from stdin (the component's own test "
+                 "when the plugin has no connection test).",
+                 short_help="Test the connection of the message on stdin.")
     @click.pass_context
     def test(ctx: click.Context) -> None:
         ctx.exit(_serve(package, test=True, debug=ctx.obj["debug"]))
@@ -90,26 +105,43 @@ def build_cli(package: str) -> click.Group:
         else:
             click.echo(_info_text(data))
 
-    @cli.command(help="Print a valid start message for the component NAME.")
+    @cli.command(help="Print a start message for the component NAME, with its example input, to send "
+                 "to `run` (for example: sample NAME > message.json).",
+                 short_help="Print a start message for the component NAME.")
     @click.argument("name")
     @click.pass_context
-    def sample(ctx: click.Context, name: str) -> None:
+    def sample(ctx: click.Context, name: str, **chosen: bool) -> None:
         data = manifest()
         for kind in KINDS:
             if name in (getattr(data, f"{kind.upper()}S", None) or {}):
-                click.echo(json.dumps(_sample(package, data, kind, name)), nl=False)
+                message = _sample(package, data, kind, name)
+                flags = [flag for flag, on in chosen.items() if on]
+                if len(flags) > 1:
+                    raise click.UsageError(f"choose one of {', '.join('--' + f for f in flags)}")
+                if flags:
+                    message["body"]["connection"] = presets[flags[0]][1]()
+                click.echo(json.dumps(message, indent=2))
                 return
         names = [n for kind in KINDS for n in (getattr(data, f"{kind.upper()}S", None) or {})]
         click.echo(f"Error: no component named '{name}'; choose one of: {', '.join(names)}.", err=True)
         ctx.exit(1)
 
-    @cli.command(help="Serve the plugin over HTTP (reference §4).")
-    @click.option("--port", type=int, default=10001, show_default=True, help="Port, bound on 0.0.0.0.")
+    for flag, (about, _) in presets.items():
+        sample = click.option(f"--{flag}", is_flag=True, help=about)(sample)
+
+    @cli.command(help="Serve every component over HTTP until stopped (POST /api/v1/actions/NAME with a "
+                 "message, GET /api/v1/info); the orchestrator's HTTP mode.",
+                 short_help="Serve every component over HTTP (port 10001).")
+    @click.option("--port", type=int, default=10001, show_default=True,
+                  help="Port to listen on (on every address, or the one in ACTIONKIT_BIND).")
     @click.option("--process_workers", type=int, default=1, show_default=True, help="Worker processes.")
     @click.option("--threads_per_worker", type=int, default=4, show_default=True, help="Threads per worker.")
-    @click.option("--worker_class", type=click.Choice(["sync", "gevent"]), default="sync", show_default=True)
-    @click.option("--worker_connections", type=int, default=200, show_default=True, help="For gevent.")
-    @click.option("--graceful_timeout", type=int, default=30, show_default=True, help="Seconds at shutdown.")
+    @click.option("--worker_class", type=click.Choice(["sync", "gevent"]), default="sync", show_default=True,
+                  help="Threads, or gevent's green threads.")
+    @click.option("--worker_connections", type=int, default=200, show_default=True,
+                  help="Green threads per worker, with --worker_class gevent.")
+    @click.option("--graceful_timeout", type=int, default=30, show_default=True,
+                  help="Seconds the requests in flight get to finish when the server stops.")
     @click.pass_context
     def http(ctx: click.Context, **settings: Any) -> None:
         from actionkit.runtime import Plugin  # noqa: PLC0415

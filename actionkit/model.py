@@ -1,10 +1,11 @@
 """Base class of the generated Input and Output classes.
 
 A model is a plain dict with attribute access. Generated subclasses set ``SCHEMA`` (the JSON
-schema of the section), ``EXAMPLE`` (built from the spec's examples) and ``ALIASES`` (Python
+schema of the section), ``EXAMPLE`` (built from the spec's examples), ``ALIASES`` (Python
 names for spec keys that are not identifiers or are keywords, such as ``class_`` for
-``class``). Reading a declared field that is absent gives ``None``; reading an undeclared
-name is an ``AttributeError``, so typos fail loudly.
+``class``) and ``JSON`` (``SCHEMA`` with its definitions inlined, as JSON text: the form the
+ecosystem's tools read in a schema.py; nothing here uses it). Reading a declared field that is
+absent gives ``None``; reading an undeclared name is an ``AttributeError``, so typos fail loudly.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ class Model:
     SCHEMA: ClassVar[dict[str, Any]] = {}
     EXAMPLE: ClassVar[dict[str, Any]] = {}
     ALIASES: ClassVar[dict[str, str]] = {}
+    JSON: ClassVar[str] = ""
 
     __slots__ = ("_data",)
 

@@ -180,29 +180,24 @@ def connection_module(spec: Spec, shared: SharedTypes, header: str) -> str:
 def component_module(component: Component, shared: SharedTypes, header: str) -> str:
     """A component's schema module: ``Input`` and ``Output`` (and ``State`` for a task)."""
     title = component.title
-    classes = [
-        _model_class("Input", f"Input of {title}.", component.section("input"), shared,
-                     component.raw.get("retired_inputs")),
-        (
-            _task_output_class(component, shared)
-            if component.kind == "task"
-            else _model_class("Output", f"Output of {title}.", component.section("output"), shared)
-        ),
-    ]
+    classes = [_model_class("Input", f"Input of {title}.", component.section("input"), shared,
+                            component.raw.get("retired_inputs"))]
+    # The ecosystem's tools take a schema.py's triple-quoted strings (each class's JSON) to be the
+    # input, then (for a task) the state, then the output schema.
     if component.kind == "task":
         state = component.section("state")
         classes.append(_model_class("State", f"State of {title}, kept between calls.", state, shared))
+        classes.append(_task_output_class(component, shared))
+    else:
+        classes.append(_model_class("Output", f"Output of {title}.", component.section("output"), shared))
     return _module(header, shared, title, component.description, classes)
 
 
 def _module(header: str, shared: SharedTypes, title: str, description: str, classes: list[str]) -> str:
-    """A schema module; its docstring is "<title>: <description>", or the title then the
-    description as a paragraph when that is too long for one line."""
-    summary = f"{title}: {_one_line(description)}"
-    if len(summary) + 6 <= _WIDTH:
-        docstring = py_docstring(summary)
-    else:
-        docstring = _docstring_lines([f"{title}.", "", description], 0)
+    """A schema module. Its docstring ("<title>: <description>") and those of its classes are
+    plain strings: the ecosystem's validator reads every triple-quoted string of a schema.py as
+    one of its JSON schemas, and those are the classes' ``JSON`` (``json_line``)."""
+    docstring = pyliteral.literal(f"{title}: {_one_line(description)}")
     body = "\n\n".join(classes)
     imports = "from __future__ import annotations\n\n"
     if re.search(r"\bAny\b", body):
@@ -217,12 +212,14 @@ def _model_class(name: str, summary: str, section: dict[str, dict[str, Any]], sh
                  retired: dict[str, str] | None = None) -> str:
     names = python_names(list(section))
     # The fields' descriptions are in SCHEMA, right below: the docstring does not repeat them.
-    out = [f"class {name}(Model):", py_docstring(summary if section else f"{summary} No fields.", 4), ""]
+    doc = pyliteral.literal(summary if section else f"{summary} No fields.", 4)
+    out = [f"class {name}(Model):", f"    {doc}"]
     out.append(py_assign("SCHEMA", shared.schema(section, retired=retired), 4))
     out.append(py_assign("EXAMPLE", shared.example(section), 4))
     aliases = {python: key for key, python in names.items() if python != key}
     if aliases:  # Model's default is none
         out.append(py_assign("ALIASES", aliases, 4))
+    out.append(json_line(section_schema(section, shared.custom, retired)))
     if section:
         out.append("")
     for key, prop in section.items():
@@ -242,12 +239,20 @@ def _task_output_class(component: Component, shared: SharedTypes) -> str:
     return "\n".join(
         [
             "class Output(Model):",
-            py_docstring(doc, 4),
-            "",
+            "    " + pyliteral.literal(doc, 4),
             py_assign("SCHEMA", shared.schema(section, task_output=True), 4),
             py_assign("EXAMPLE", example, 4),
+            json_line(task_output_schema(section, shared.custom)),
         ]
     ) + "\n"
+
+
+def json_line(schema: dict[str, Any]) -> str:
+    """``JSON``: the class's schema complete with its definitions, as the ecosystem's generator
+    writes it into a schema.py (a triple-quoted JSON string), on one line: ``SCHEMA`` is the
+    readable form, and the two are equal (a test keeps them so)."""
+    line = f'    JSON = r"""{json.dumps(schema, ensure_ascii=True, separators=(",", ":"))}"""'
+    return line + ("  # noqa: E501" if len(line) > _WIDTH else "")
 
 
 def python_names(keys: list[str]) -> dict[str, str]:

@@ -6,7 +6,9 @@ cannot check (``actionkit.speccheck``). It reports every problem at once, one li
 
     plugin.spec.yaml:42: types.incident.number.type: 'integar' is not a known type (did you mean 'integer'?)
 
-A valid spec becomes a ``Spec``: ordered access to its connection, custom types and components.
+Before the checks, the additions of the top-level ``actionkit:`` section are merged into the
+entries they name (``actionkit.specextra``). A valid spec becomes a ``Spec``: ordered access to
+its connection, custom types and components.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from actionkit import speccheck, yamlmarks
+from actionkit import speccheck, specextra, yamlmarks
 from actionkit.speccheck import KINDS, SECTION_KEYS
 
 __all__ = [
@@ -169,6 +171,9 @@ def parse_spec(text: str, source: str = "plugin.spec.yaml", path: Path | None = 
     """Validate spec text; raise ``SpecError`` listing every problem."""
     document = yamlmarks.parse(text)
     problems = [Problem(_dotted(where), line, message) for where, line, message in document.problems]
+    if isinstance(document.data, dict):  # the additions of the actionkit: section go in place first
+        for where, message in specextra.merge(document.data, document.lines):
+            problems.append(Problem(_dotted(where), document.line_of(where), message))
     if document.data is not None:
         seen = set()
         for where, message in speccheck.problems(document.data):

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from actionkit.metaschema import META_SCHEMA
+from actionkit.specrules import META_SCHEMA
 from actionkit.types import (
     BOUND_KEYS,
     BUILTIN_TYPES,

@@ -27,7 +27,8 @@ class SpecFileError(Exception):
 
 
 class PluginSpec:
-    """``text``: the YAML as written; ``data``: the same as plain JSON data; ``path``: where it was read."""
+    """``text``: the YAML as written; ``data``: the same as plain JSON data, with the additions of its
+    ``actionkit:`` section merged in; ``path``: where it was read."""
 
     __slots__ = ("text", "data", "path")
 
@@ -52,7 +53,7 @@ def load(package: str, sha256: str | None = None) -> PluginSpec:
 
 
 def _read(package: str, sha256: str | None) -> PluginSpec:
-    from actionkit import yamlmarks  # noqa: PLC0415  (YAML only for the routes that publish the spec)
+    from actionkit import specextra, yamlmarks  # noqa: PLC0415  (YAML only for the routes that publish it)
 
     found = [path for path in candidates(package) if path.is_file()]
     if not found:
@@ -67,6 +68,8 @@ def _read(package: str, sha256: str | None) -> PluginSpec:
             if document.problems or not isinstance(document.data, dict):
                 why = "python -m actionkit generate --check"
                 raise SpecFileError(f"{path} is not a valid spec; see why with: {why}")
+            # The spec as actionkit reads it: the actionkit: section's additions in their entries.
+            specextra.merge(document.data, document.lines)
             return PluginSpec(text, document.data, path)
     raise SpecFileError(f"{found[0]} is not the spec {package} was generated from; "
                         "regenerate with: python -m actionkit generate")

@@ -375,9 +375,12 @@ def section_example(
     section: Section | None, custom: CustomTypes, stack: tuple[str, ...] = ()
 ) -> dict[str, Any]:
     """An example value of a section: every property that has an example (see ``example_value``)
-    and every required property, the latter falling back to ``fallback_value``."""
+    and every required property, the latter falling back to ``fallback_value``. A property declared
+    ``in_example: false`` is left out: its example shows in its own row of help.md only."""
     result = {}
     for name, prop in (section or {}).items():
+        if prop.get("in_example") is False:
+            continue
         value = example_value(prop, custom, stack)
         if value is ABSENT and prop.get("required") is True:
             value = fallback_value(prop["type"], custom, stack)

@@ -204,7 +204,7 @@ def connection_for(url: str, creds: dict[str, Any]) -> dict[str, Any]:
     return {
         "api_key": {"secretKey": creds["account_token"]},
         "from_email": creds["from_email"],
-        "service_key": next(iter(creds["routing_keys"].values())),
+        "service_key": {"secretKey": next(iter(creds["routing_keys"].values()))},
         "api_url": url,
         "events_url": url,
     }

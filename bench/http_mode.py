@@ -102,7 +102,7 @@ def requests_for(sim_url: str, creds: dict[str, Any], user_id: str) -> dict[str,
             "From": creds["from_email"]}
     payload = {k: TRIGGER_INPUT[k] for k in ("source", "severity", "component")}
     payload |= {"summary": TRIGGER_INPUT["description"], "custom_details": TRIGGER_INPUT["details"]}
-    event = {"routing_key": connection["service_key"], "event_action": "trigger",
+    event = {"routing_key": connection["service_key"]["secretKey"], "event_action": "trigger",
              "dedup_key": TRIGGER_INPUT["incident_key"], "payload": payload}
     inputs = {"get_user_by_id": {"id": user_id}, "send_trigger_event": TRIGGER_INPUT}
     json_headers = {"Content-Type": "application/json"}

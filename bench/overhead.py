@@ -120,7 +120,7 @@ def run(cfg: Config) -> dict[str, Any]:
         user_id = next(u["id"] for u in sim.state()["users"] if u["email"] == creds["from_email"])
         rest = RestClient(creds["account_token"], base_url=sim.url, from_email=creds["from_email"])
         events = EventsClient(base_url=sim.url)
-        routing_key = connection["service_key"]
+        routing_key = connection["service_key"]["secretKey"]
         payload = {k: TRIGGER_INPUT[k] for k in ("source", "severity", "component")}
         payload |= {"summary": TRIGGER_INPUT["description"], "custom_details": TRIGGER_INPUT["details"]}
         cases = {

@@ -1358,7 +1358,7 @@ DEFINITIONS = {
             },
             "body": {
                 "type": "object", "title": "Body",
-                "description": "The event's details, {\"type\", \"contexts\", \"details\", \"cef_details\"}",
+                "description": "The event's details, with the keys type, contexts, details and cef_details",
                 "order": 15,
             },
             "created_at": {

@@ -7,6 +7,7 @@ local test account, and serves until SIGINT or SIGTERM.
 from __future__ import annotations
 
 import argparse
+import errno
 import signal
 import sys
 import threading
@@ -33,9 +34,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         sim.start()
     except OSError as exc:
-        print(
-            f"pagerduty_sim: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr
-        )
+        if exc.errno == errno.EADDRINUSE:
+            print(f"pagerduty_sim: port {args.port} on {args.host} is in use by another program; choose "
+                  "another with --port (make sim SIM_PORT=...)", file=sys.stderr)
+        else:
+            print(f"pagerduty_sim: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
+                  file=sys.stderr)
         return 2
     print(sim.url, flush=True)
     creds = sim.credentials()

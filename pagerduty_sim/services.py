@@ -220,7 +220,6 @@ def _render_integration(
     store: Store, record: dict[str, Any], out: dict[str, Any], includes: tuple[str, ...]
 ) -> None:
     out["created_at"] = record["created_at"]
-    out["html_url"] = f"{HTML_BASE}/services/{record['service']}/integrations/{record['id']}"
     if "services" in includes:
         out["service"] = store.render("services", store.table("services")[record["service"]])
     if record.get("integration_key"):

@@ -225,15 +225,16 @@ class Contract:
             if body not in (None, b"", ""):
                 return [f"{where}: documented without a body, but one was sent"]
             return []
+        validator = self._validator(op.document, _response_schema_pointer(op, key), write=False)
         if status < 300:
-            problems = _channel_problems(where, body)
-            body = _ack_entries_as_log_entries(_without_channels(_without_nulls(body)))
+            problems = _channel_problems(where, body) + _identity_null_problems(where, body)
+            body = _ack_entries_as_log_entries(_without_channels(body))
+            body = _without_allowed_nulls(body, validator.iter_errors(body))
         else:
             problems = []
-        pointer = _response_schema_pointer(op, key)
         problems += [
             f"{where}: body.{'.'.join(str(p) for p in e.absolute_path) or '(root)'}: {_short(e.message)}"
-            for e in self._validator(op.document, pointer, write=False).iter_errors(body)
+            for e in validator.iter_errors(body)
         ]
         if status >= 400:
             problems += _error_body_problems(where, op, body)  # quirk 15: nothing is required there
@@ -290,14 +291,60 @@ def _request_schema_pointer(op: Operation, request_body: dict[str, Any]) -> str:
     return f"{base}/content/application~1json/schema"
 
 
-def _without_nulls(value: Any) -> Any:
-    """Quirk 21: "any field may be null unless it is required" (reference §4), but the documents
-    mark no field ``nullable``; a null optional field is checked as absent."""
+# Identity fields PagerDuty always fills, on objects and references alike (reference §4, References).
+NEVER_NULL = frozenset({"self", "html_url"})
+
+
+def _without_allowed_nulls(body: Any, errors: Any) -> Any:
+    """Quirk 21: "any field may be null unless it is required; arrays and booleans are never null"
+    (reference §4), but the documents mark no field ``nullable``. Each null the schema refuses is
+    judged by that rule: an allowed one (not an array, a boolean or an identity field) is removed
+    from a copy, so that a required field left null is still reported as missing; any other null
+    stays and is reported. Nulls are judged one by one, never dropped wholesale."""
+    allowed = []
+    for error in _with_variant_errors(errors):
+        path = list(error.absolute_path)
+        if error.instance is not None or not path or not isinstance(path[-1], str) or path[-1] in NEVER_NULL:
+            continue
+        if not (error.validator == "type" and error.validator_value in ("array", "boolean")):
+            allowed.append(path)
+    body = json.loads(json.dumps(body))  # a copy: the caller's body stays as it was sent
+    for path in sorted(allowed, key=len, reverse=True):
+        parent = body
+        for part in path[:-1]:
+            parent = parent[part]
+        parent.pop(path[-1], None)
+    return body
+
+
+# Objects whose web URL PagerDuty gives as null: contact methods and notification rules have no page
+# of their own (observed; the 3.x plugin's recorded users show it).
+NULL_HTML_TYPES = ("contact_method", "notification_rule")
+
+
+def _identity_null_problems(where: str, value: Any, path: str = "body") -> list[str]:
+    """Quirk 21, the other half: the documents mark ``self`` and ``html_url`` nullable, but PagerDuty
+    fills them on every object and reference that has a page (reference §4, References)."""
+    problems = []
     if isinstance(value, dict):
-        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_without_nulls(v) for v in value]
-    return value
+        kind = str(value.get("type", ""))
+        if kind and not any(word in kind for word in NULL_HTML_TYPES):
+            problems += [f"{where}: {path}.{key}: null, where PagerDuty gives a URL"
+                         for key in NEVER_NULL if key in value and value[key] is None]
+        for key, item in value.items():
+            problems += _identity_null_problems(where, item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            problems += _identity_null_problems(where, item, f"{path}.{index}")
+    return problems
+
+
+def _with_variant_errors(errors: Any) -> Any:
+    """Each error, then the errors of the variants a ``oneOf``/``anyOf`` tried, depth first: a null
+    inside an object that must match one of several schemas is reported only there."""
+    for error in errors:
+        yield error
+        yield from _with_variant_errors(error.context or ())
 
 
 def _is_log_entry_channel(key: str, item: Any, parent: dict[str, Any]) -> bool:

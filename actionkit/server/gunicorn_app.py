@@ -194,8 +194,38 @@ def serve(
         )
     for warning in warnings:
         print(f"Warning: {warning}", file=sys.stderr)
+    busy = _busy_address(settings["bind"])
+    if busy:  # one line, instead of gunicorn retrying for five seconds and logging each attempt
+        from_file = os.environ.get("GUNICORN_CONFIG_FILE", "").strip()
+        where = "the bind setting of GUNICORN_CONFIG_FILE" if from_file else "--port"
+        print(f"Error: port {busy[1]} on {busy[0]} is in use by another program; choose another with "
+              f"{where}.", file=sys.stderr)
+        sys.exit(2)
     _preload(plugin)
     _Server(plugin, settings, app_settings, debug).run()
+
+
+def _busy_address(bind: Any) -> tuple[str, int] | None:
+    """The first ``host:port`` of ``bind`` that another program listens on, found by binding it as
+    gunicorn will (with SO_REUSEADDR) and letting go at once; ``None`` when all are free."""
+    import errno  # noqa: PLC0415
+    import socket  # noqa: PLC0415
+
+    for address in bind if isinstance(bind, list) else [bind]:
+        host, _, port = str(address).rpartition(":")
+        if str(address).startswith("unix:") or not port.isdigit():
+            continue
+        host = host.strip("[]") or DEFAULT_HOST
+        try:
+            family, kind, proto, _, sockaddr = socket.getaddrinfo(host, int(port), type=socket.SOCK_STREAM,
+                                                                  flags=socket.AI_PASSIVE)[0]
+            with socket.socket(family, kind, proto) as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                probe.bind(sockaddr)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return host, int(port)
+    return None
 
 
 def _loopback_only(bind: Any) -> bool:

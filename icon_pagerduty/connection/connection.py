@@ -62,7 +62,8 @@ class Connection(BaseConnection[Input]):
             timeout=timeout,
             retry=dataclasses.replace(EVENTS_RETRY, step_timeout=step_timeout),
         )
-        self.default_service_key = params.service_key
+        # A credential ({"secretKey": ...}), as the ecosystem wants every secret of a connection.
+        self.default_service_key = (params.service_key or {}).get("secretKey")
 
     @property
     def has_rest(self) -> bool:

@@ -182,7 +182,7 @@ def test_samples_are_valid_start_messages(cli, name, kind):
     message = json.loads(result.stdout)
     schema = importlib.import_module(f"icon_hello.{kind}s.{name}.schema")
     connection = importlib.import_module("icon_hello.connection.schema")
-    assert (result.exit_code, result.stdout.endswith("}"), message["type"]) == (0, True, f"{kind}_start")
+    assert (result.exit_code, result.stdout.endswith("}\n"), message["type"]) == (0, True, f"{kind}_start")
     assert validate(message["body"]["input"], schema.Input.SCHEMA, "input", required_not_empty=True) == []
     assert validate(message["body"]["connection"], connection.Input.SCHEMA, "connection") == []
 

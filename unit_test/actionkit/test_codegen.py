@@ -144,10 +144,19 @@ def test_editing_one_action_changes_its_schema_only(generated):
     assert generate(generated) == [f"{PKG}/manifest.py", CREATE_WIDGET, "help.md"]
 
 
-def test_editing_a_type_changes_the_shared_types_only(generated, import_generated):
+def test_editing_a_type_changes_the_shared_types_and_only_the_json_copies(generated, import_generated):
+    """The classes refer to the type table; only the JSON copies the ecosystem's tools read (complete
+    with their definitions) change in the schema modules of the components that use the type."""
+    users = [CREATE_WIDGET, f"{PKG}/triggers/new_finding/schema.py",
+             f"{PKG}/tasks/monitor_findings/schema.py"]
+    before = {path: (generated / path).read_text().splitlines() for path in users}
     edit_spec(generated, "description: Where it was found", "description: Where the finding was made")
-    assert generate(generated, check=True) == [f"{PKG}/manifest.py", f"{PKG}/custom_types.py", "help.md"]
+    expected = [f"{PKG}/manifest.py", f"{PKG}/custom_types.py", *users, "help.md"]
+    assert generate(generated, check=True) == expected
     generate(generated)
+    for path in users:
+        changed = set((generated / path).read_text().splitlines()) ^ set(before[path])
+        assert changed and all(line.startswith("    JSON = r") for line in changed), path
     schema = import_generated("actions.create_widget.schema")
     location = schema.Output.SCHEMA["definitions"]["finding"]["properties"]["location"]
     assert location["description"] == "Where the finding was made"

@@ -80,6 +80,7 @@ def test_schemas_and_examples_are_what_the_spec_defines(tmp_path, monkeypatch, r
             cls = getattr(importlib.import_module(f"{package}.{folder}.schema"), model)
             expected = build(section, spec.raw_types)
             assert json.dumps(cls.SCHEMA) == json.dumps(expected), (folder, model)  # key order too
+            assert json.loads(cls.JSON) == expected, (folder, model)  # the ecosystem's copy, complete
             if build is not task_output_schema:
                 assert cls.EXAMPLE == section_example(section, spec.raw_types), (folder, model)
     finally:

@@ -41,6 +41,35 @@ def test_help_md_matches_the_golden_file(generated):
     assert (generated / "help.md").read_text(encoding="utf-8") == golden
 
 
+def _outside_code_blocks(text: str) -> list[str]:
+    lines, inside = [], False
+    for line in text.splitlines():
+        if line.startswith("```"):
+            inside = not inside
+        elif not inside:
+            lines.append(line)
+    return lines
+
+
+def test_help_md_has_the_layout_of_the_ecosystems_generator(generated):
+    """specs/full.insight-plugin.help.md is what insight-plugin 1.11.0 (`insight-plugin create`)
+    writes for the same spec. Every line of it outside the example blocks is in ours, in order
+    (ours adds lines: the header, a task's schedule and state, the troubleshooting text), and each
+    example block is JSON laid out as it lays it out."""
+    ecosystem = (SPECS / "full.insight-plugin.help.md").read_text(encoding="utf-8")
+    # An output that does not say whether it is required: the ecosystem's validator reads False
+    # where its generator prints None, and the validator is what a plugin must pass.
+    ecosystem = ecosystem.replace("|finding|finding|None|A finding|", "|finding|finding|False|A finding|")
+    ours = (generated / "help.md").read_text(encoding="utf-8")
+    remaining = iter(_outside_code_blocks(ours))
+    missing = [line for line in _outside_code_blocks(ecosystem) if line not in remaining]
+    assert missing == []
+    blocks = re.findall(r"```\n(.*?)\n```", ours, re.S)
+    assert len(blocks) == ecosystem.count("```") // 2 == 7
+    for block in blocks:
+        assert block == json.dumps(json.loads(block), indent=2, sort_keys=True)
+
+
 def test_help_md_examples_are_the_generated_examples(import_generated, generated):
     help_md = (generated / "help.md").read_text()
     blocks = [json.loads(block) for block in re.findall(r"```\n(.*?)\n```", help_md, re.S)]
@@ -64,14 +93,14 @@ def test_help_md_says_so_when_sections_are_empty(tmp_path):
         "### Triggers", "### Tasks", "### Custom Types", "## Troubleshooting", "# Version History", "# Links",
         "## References",
     ]
-    for line in [
-        "_This plugin does not contain any key features._",
-        "_This plugin does not contain a connection._",
-        "_This action does not contain any inputs._",
-        "_This plugin does not contain any triggers._",
-        "_This plugin does not contain any tasks._",
-        "_This plugin does not contain any custom types._",
-        "_This plugin does not contain any version history._",
+    for line in [  # the ecosystem generator's words
+        "*This plugin does not contain any key features.*",
+        "*This plugin does not contain a connection.*",
+        "*This action does not contain any inputs.*",
+        "*This plugin does not contain any triggers.*",
+        "*This plugin does not contain any tasks.*",
+        "*This plugin does not contain any custom output types.*",
+        "*This plugin does not contain a version history.*",
     ]:
         assert f"\n{line}\n" in help_md
     assert not (tmp_path / PKG / "connection").exists()
@@ -109,12 +138,20 @@ actions:
       service: {title: S, description: The service, type: string, resolve: service}
 """ + (SPECS / "base.yaml").read_text(encoding="utf-8"))
     text = helpmd.render(spec, "<!-- generated -->")
-    owner = "Who owns it (email or ID). Also accepted: owner_id, user_id (deprecated)"
-    assert f"|owner|string|None|False|{owner}|" in text
-    assert "|teams|[]string|None|False|Teams (each a name or ID).|" in text
-    assert "|service|string|None|False|The service (name or ID)|" in text
-    assert ("Retired inputs, accepted and ignored: `urgency` (PagerDuty decides the urgency); `note` (Use "
-            "add_note).") in text
+    # The table holds the spec's own values, which the ecosystem's validator compares ...
+    assert "|owner|string|None|None|Who owns it|None|None|None|None|" in text
+    assert "|teams|[]string|None|None|Teams.|None|None|None|None|" in text
+    # ... and the lines after the example input say what the extensions accept.
+    notes = [
+        "`owner` may be an email or ID.",
+        "`owner` is also accepted as `owner_id`, `user_id` (deprecated).",
+        "Each item of `teams` may be a name or ID.",
+        "`service` may be a name or ID.",
+        "Retired inputs, accepted and ignored: `urgency` (PagerDuty decides the urgency); "
+        "`note` (Use add_note).",
+    ]
+    assert text.split("##### Output")[0].endswith("```\n\n" + "  \n".join(notes) + "\n\n")
+
 
 
 def test_upgrading_section_lists_the_spec_text_and_every_old_input():
@@ -122,7 +159,6 @@ def test_upgrading_section_lists_the_spec_text_and_every_old_input():
     from actionkit.spec import parse_spec
 
     spec = parse_spec("""\
-upgrading: ["Workflows of 1.x run unchanged"]
 actions:
   assign:
     title: Assign
@@ -130,6 +166,9 @@ actions:
     retired_inputs: {urgency: PagerDuty decides the urgency}
     input:
       owner: {title: O, description: Who owns it, type: string, aliases: [owner_id]}
+actionkit:
+  help:
+    upgrading: ["Workflows of 1.x run unchanged"]
 """ + (SPECS / "base.yaml").read_text(encoding="utf-8").replace("version: 1.0.0", "version: 2.3.0"))
     text = helpmd.render(spec, "<!-- generated -->")
     section = text[text.index("## Troubleshooting"):text.index("# Version History")]

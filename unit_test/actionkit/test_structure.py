@@ -10,7 +10,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "actionkit"
 # The message path through the dispatch core, and what it leans on.
 CORE = ("runtime", "steps", "inputs", "shaping", "envelope", "errors", "components", "validate", "values",
-        "masking", "logs", "spec", "speccheck", "metaschema", "types", "helpmd")
+        "masking", "logs", "spec", "speccheck", "specrules", "types", "helpmd")
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 

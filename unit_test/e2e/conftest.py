@@ -62,7 +62,7 @@ def connection(sim, creds, service_key) -> dict[str, Any]:
     return {
         "api_key": {"secretKey": creds["account_token"]},
         "from_email": creds["from_email"],
-        "service_key": service_key,
+        "service_key": {"secretKey": service_key},
         "api_url": sim.url,
         "events_url": sim.url,
     }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -74,7 +75,10 @@ def installed(tmp_path_factory):
                 shutil.copy2(REPO / name, target)
     wheels = root / "wheels"
     build = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(wheels)]
-    _run([*build, str(source)], cwd=root, env=_pip_env())
+    built = _run([*build, str(source)], cwd=root, env=_pip_env())
+    # The build backend warns of nothing (once, pyproject.toml's license form filled every install with
+    # a boxed deprecation notice).
+    assert not re.search(r"\w+Warning\b", built.stdout + built.stderr), built.stdout + built.stderr
     (wheel,) = wheels.glob("*.whl")
     venv = root / "venv"
     # No pip inside the venv (seconds saved): this pip installs into it, as the image's pip does.

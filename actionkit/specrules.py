@@ -1,4 +1,7 @@
-"""The meta-schema of plugin.spec.yaml (format v2, reference §5), as a JSON schema literal.
+"""The rules of plugin.spec.yaml's shape (format v2, reference §5): its meta-schema, a JSON schema literal.
+
+Not named ``...schema.py``: the ecosystem's validator reads every file whose name contains that as
+a generated component schema.
 
 It checks the shape: required and unknown keys, value types, names and versions. What needs
 more than a JSON schema (valid property types, examples, enums, duplicate YAML keys, where
@@ -9,11 +12,15 @@ Our extensions of the ecosystem's format:
 
 * on an input property: ``aliases: [old_name]`` (old names still accepted), ``resolve: <kind>``
   (a name or email is turned into an ID before ``run``);
+* on an input: ``in_example: false`` keeps its example out of the component's example input (for
+  an input that excludes another one, so that the example stays a valid message);
 * on a number or integer property: ``minimum``, ``exclusiveMinimum``, ``maximum``,
   ``exclusiveMaximum``;
-* on a component: ``retired_inputs: {name: why it is ignored}``;
-* at the top: ``upgrading`` (markdown), what changed since the previous major version, shown in
-  help.md's "Upgrading from N.x" with every old input name and retired input.
+* on a component: ``retired_inputs: {name: why it is ignored}``, ``needs`` (what the component
+  needs of the account, for help.md);
+* the top-level ``actionkit:`` section, where all of these may be written apart from the entries
+  they belong to (``actionkit.specextra``), ``help.setup`` (more of help.md's Setup) and
+  ``help.upgrading`` (what changed since the previous major version, for help.md's "Upgrading from N.x").
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ PROPERTY_KEYS = (
     "exclusiveMinimum",
     "maximum",
     "exclusiveMaximum",
+    "in_example",
 )
 
 _PROPERTY_VALUES = {
@@ -68,6 +76,7 @@ _PROPERTY_VALUES = {
     "exclusiveMinimum": _NUMBER,
     "maximum": _NUMBER,
     "exclusiveMaximum": _NUMBER,
+    "in_example": _BOOLEAN,
 }
 
 _PROPERTY = {
@@ -92,6 +101,7 @@ _COMPONENT_KEYS = {
     "action_type": _TEXT,
     "help": _TEXT,
     "retired_inputs": _RETIRED,
+    "needs": _TEXT,
 }
 
 _COMPONENT = {
@@ -124,6 +134,30 @@ _TASK = {
             "additionalProperties": False,
         },
         "help": _TEXT,
+        "needs": _TEXT,
+    },
+    "additionalProperties": False,
+}
+
+# The actionkit: section (``actionkit.specextra``): additions by path, each checked where it lands.
+_ADDED_FIELDS = {"type": "object", "additionalProperties": {"type": "object"}}
+_ADDED_COMPONENTS = {
+    "type": "object",
+    "additionalProperties": {
+        "type": "object",
+        "properties": {"input": _ADDED_FIELDS, "output": _ADDED_FIELDS, "state": _ADDED_FIELDS},
+    },
+}
+_ACTIONKIT = {
+    "type": "object",
+    "properties": {
+        "connection": _ADDED_FIELDS,
+        "types": {"type": "object", "additionalProperties": _ADDED_FIELDS},
+        "actions": _ADDED_COMPONENTS,
+        "triggers": _ADDED_COMPONENTS,
+        "tasks": _ADDED_COMPONENTS,
+        "help": {"type": "object", "properties": {"setup": _MARKDOWN, "upgrading": _MARKDOWN},
+                 "additionalProperties": False},
     },
     "additionalProperties": False,
 }
@@ -196,7 +230,6 @@ META_SCHEMA = {
         "key_features": _MARKDOWN,
         "requirements": _MARKDOWN,
         "troubleshooting": _MARKDOWN,
-        "upgrading": _MARKDOWN,
         "links": _MARKDOWN,
         "references": _MARKDOWN,
         "version_history": {
@@ -209,6 +242,7 @@ META_SCHEMA = {
             },
         },
         "language": _TEXT,
+        "actionkit": _ACTIONKIT,
     },
     "additionalProperties": False,
     "$defs": {"property": _PROPERTY, "task_output_property": _TASK_OUTPUT_PROPERTY},
