@@ -336,4 +336,10 @@ def git_commit() -> str:
 
 
 def dumps(data: Any) -> str:
-    return json.dumps(data, indent=2, sort_keys=False) + "\n"
+    """JSON of the results; a value JSON cannot hold (a defect of a benchmark) is written as its type
+    and named on stderr, so that one bad figure never loses a whole run's measurements."""
+    def unserializable(value: Any) -> str:
+        print(f"bench: a result holds a {type(value).__name__} ({value!r}); written as text", file=sys.stderr)
+        return f"<{type(value).__name__}>"
+
+    return json.dumps(data, indent=2, sort_keys=False, default=unserializable) + "\n"

@@ -72,7 +72,7 @@ def run(cfg: Config) -> dict[str, Any]:
         "failures": [f for r in faulted for f in r["failures"]][:3],
         "fault_free_all_succeeded": all(r["succeeded"] == r["triggers"] for r in runs["fault-free"]),
         "retry_policy": {k: v for k, v in dataclasses.asdict(policy).items()
-                         if k not in ("sleep", "random")},
+                         if k not in ("sleep", "random", "clock")},
     }
     failed = totals["triggers"] - totals["succeeded"]
     give_up = cfg.fault_fraction ** policy.max_attempts
