@@ -41,7 +41,9 @@ def simulator_connection() -> dict[str, Any]:
     return {
         "api_key": {"secretKey": creds["account_token"]},
         "from_email": creds["from_email"],
-        "service_key": {"secretKey": next(iter(creds["routing_keys"].values()))},
+        # The demo's open incidents are on Platform Gateway, so the event samples act on them.
+        "service_key": {"secretKey": creds["routing_keys"].get("Platform Gateway")
+                        or next(iter(creds["routing_keys"].values()))},
         "api_url": url,
         "events_url": url,
     }

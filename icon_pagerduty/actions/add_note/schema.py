@@ -29,10 +29,7 @@ class Input(Model):
         },
         "required": ["content", "id"], "definitions": {},
     }
-    EXAMPLE = {
-        "id": "PT4KHLK", "content": "Rolling back gateway release 2024.06.1.",
-        "from_email": "oncall-bot@example.com",
-    }
+    EXAMPLE = {"id": "PDEMO01", "content": "Rolling back gateway release 2024.06.1."}
     JSON = r"""{"type":"object","title":"Variables","properties":{"content":{"type":"string","title":"Content","description":"Text of the note (at most 25,000 characters)","order":2},"from_email":{"type":"string","title":"Requester Email","description":"Email of the PagerDuty user writing it; the connection's default requester when empty","order":3},"id":{"type":"string","title":"ID","description":"The incident's ID or number","order":1}},"required":["content","id"],"definitions":{}}"""  # noqa: E501
 
     id: str

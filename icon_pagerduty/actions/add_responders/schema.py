@@ -42,7 +42,7 @@ class Input(Model):
         "required": ["id", "message"], "definitions": {},
     }
     EXAMPLE = {
-        "id": "PT4KHLK", "users": ["ulf.user@example.com"], "escalation_policies": ["Platform Escalation"],
+        "id": "PDEMO01", "users": ["ulf.user@example.com"], "escalation_policies": ["Platform Escalation"],
         "message": "Please join the bridge, the gateway is failing over.",
         "requester": "ada.admin@example.com",
     }

@@ -50,13 +50,12 @@ class Input(Model):
         "required": ["name", "rules"], "definitions": TYPES.definitions("escalation_rule_input"),
     }
     EXAMPLE = {
-        "name": "Database Escalation", "description": "Database on call, then the DBA lead", "num_loops": 1,
+        "name": "Search Escalation", "description": "Database on call, then the DBA lead", "num_loops": 1,
         "teams": ["Payments"],
         "rules": [
             {"escalation_delay_in_minutes": 15, "schedules": ["Database On-Call"]},
             {"escalation_delay_in_minutes": 15, "users": ["arun.admin@example.com"]},
         ],
-        "from_email": "oncall-bot@example.com",
     }
     JSON = r"""{"type":"object","title":"Variables","properties":{"description":{"type":"string","title":"Description","description":"Description of the escalation policy","order":2},"from_email":{"type":"string","title":"Requester Email","description":"Email of the PagerDuty user making the change; the connection's default requester when empty","order":6},"name":{"type":"string","title":"Name","description":"Name of the escalation policy, unique in the account","order":1},"num_loops":{"type":"integer","title":"Number of Loops","description":"How many times the policy repeats after its last rule","default":0,"minimum":0,"order":3},"rules":{"type":"array","title":"Rules","description":"The rules in order, each with a delay and at least one user or schedule","items":{"$ref":"#/definitions/escalation_rule_input"},"order":5},"teams":{"type":"array","title":"Teams","description":"Team of the policy (PagerDuty allows one)","items":{"type":"string"},"order":4,"x-resolve":"team"}},"required":["name","rules"],"definitions":{"escalation_rule_input":{"type":"object","title":"escalation_rule_input","properties":{"escalation_delay_in_minutes":{"type":"integer","title":"Escalation Delay In Minutes","description":"Minutes before an unacknowledged incident moves on to the next rule","order":1},"schedules":{"type":"array","title":"Schedules","description":"Schedules whose on-call user this rule notifies, each a name or a schedule ID","items":{"type":"string"},"order":3},"users":{"type":"array","title":"Users","description":"Users this rule notifies, each an email, a name or a user ID","items":{"type":"string"},"order":2}},"required":["escalation_delay_in_minutes"]}}}"""  # noqa: E501
 

@@ -32,9 +32,11 @@ class CreateMaintenanceWindow(ExplainedRestAction[Input, Output]):
                 "Set end to when the window ends (ISO 8601), or duration to its length in minutes.",
                 data={"input": "end"},
             )
-        start = moment(start_text, "start") if start_text else datetime.now(timezone.utc)
+        now = datetime.now(timezone.utc)
+        start = moment(start_text, "start") if start_text else now
         try:
-            end = moment(end_text, "end") if end_text else start + timedelta(minutes=duration)
+            # PagerDuty moves a start in the past to now, so a duration counts from the later of the two.
+            end = moment(end_text, "end") if end_text else max(start, now) + timedelta(minutes=duration)
         except OverflowError:
             raise InputError(
                 f"The input `duration` ({duration} minutes) ends the window past the year 9999.",

@@ -40,7 +40,7 @@ class Input(Model):
         "required": ["contact_method", "user"], "definitions": {},
     }
     EXAMPLE = {
-        "user": "uma.user@example.com", "contact_method": "Mobile", "start_delay_in_minutes": 5,
+        "user": "ada.admin@example.com", "contact_method": "Work phone", "start_delay_in_minutes": 5,
         "urgency": "high",
     }
     JSON = r"""{"type":"object","title":"Variables","properties":{"contact_method":{"type":"string","title":"Contact Method","description":"ID, label or address of one of the user's contact methods","order":2},"start_delay_in_minutes":{"type":"integer","title":"Start Delay in Minutes","description":"Minutes after assignment before this rule notifies; 0 for at once","default":0,"minimum":0,"order":3},"urgency":{"type":"string","title":"Urgency","description":"Urgency of the incidents the rule is for; low needs the account's urgencies feature","default":"high","enum":["high","low"],"order":4},"user":{"type":"string","title":"User","description":"The user","order":1,"x-resolve":"user"}},"required":["contact_method","user"],"definitions":{}}"""  # noqa: E501

@@ -45,7 +45,7 @@ class Input(Model):
     }
     EXAMPLE = {
         "schedule": "Database On-Call", "user": "uma.user@example.com", "start": "2024-05-06T20:00:00-04:00",
-        "end": "2024-05-07T08:00:00-04:00", "from_email": "oncall-bot@example.com",
+        "end": "2024-05-07T08:00:00-04:00",
     }
     JSON = r"""{"type":"object","title":"Variables","properties":{"end":{"type":"string","format":"date-time","displayType":"date","title":"End","description":"End of the override, ISO 8601; after start","order":4},"from_email":{"type":"string","title":"Requester Email","description":"Email of the PagerDuty user making the change; the connection's default requester when empty","order":5},"schedule":{"type":"string","title":"Schedule","description":"The schedule","order":1,"x-resolve":"schedule"},"start":{"type":"string","format":"date-time","displayType":"date","title":"Start","description":"Start of the override, ISO 8601","order":3},"user":{"type":"string","title":"User","description":"Who takes over","order":2,"x-resolve":"user"}},"required":["end","schedule","start","user"],"definitions":{}}"""  # noqa: E501
 

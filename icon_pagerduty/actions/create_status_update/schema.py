@@ -37,10 +37,9 @@ class Input(Model):
         "required": ["id", "message"], "definitions": {},
     }
     EXAMPLE = {
-        "id": "PT4KHLK", "message": "Rollback done; error rate back under 1%. Monitoring for 30 minutes.",
+        "id": "PDEMO01", "message": "Rollback done; error rate back under 1%. Monitoring for 30 minutes.",
         "subject": "Gateway errors: mitigated",
         "html_message": "<p>Rollback done; error rate back under 1%.</p>",
-        "from_email": "oncall-bot@example.com",
     }
     JSON = r"""{"type":"object","title":"Variables","properties":{"from_email":{"type":"string","title":"Requester Email","description":"Email of the PagerDuty user posting it; the connection's default requester when empty","order":5},"html_message":{"type":"string","title":"HTML Message","description":"HTML body of a custom notification email (with subject)","order":4},"id":{"type":"string","title":"ID","description":"The incident's ID or number","order":1},"message":{"type":"string","title":"Message","description":"Text of the status update","order":2},"subject":{"type":"string","title":"Subject","description":"Subject of a custom notification email (with html_message)","order":3}},"required":["id","message"],"definitions":{}}"""  # noqa: E501
 

@@ -27,7 +27,7 @@ class Input(Model):
         },
         "required": ["id", "user"], "definitions": {},
     }
-    EXAMPLE = {"user": "uma.user@example.com", "id": "Mobile"}
+    EXAMPLE = {"user": "ada.admin@example.com", "id": "Work phone"}
     JSON = r"""{"type":"object","title":"Variables","properties":{"id":{"type":"string","title":"Contact Method","description":"ID, label or address of the contact method (label and address must name only one of the user's methods)","order":2},"user":{"type":"string","title":"User","description":"The user","order":1,"x-resolve":"user"}},"required":["id","user"],"definitions":{}}"""  # noqa: E501
 
     user: str

@@ -24,7 +24,7 @@ class Input(Model):
         },
         "required": ["id"], "definitions": {},
     }
-    EXAMPLE = {"id": "PW98YIO"}
+    EXAMPLE = {"id": "PMW0SED"}
     JSON = r"""{"type":"object","title":"Variables","properties":{"id":{"type":"string","title":"ID","description":"ID of the maintenance window","order":1}},"required":["id"],"definitions":{}}"""  # noqa: E501
 
     id: str

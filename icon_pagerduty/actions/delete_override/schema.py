@@ -29,7 +29,7 @@ class Input(Model):
         },
         "required": ["id", "schedule"], "definitions": {},
     }
-    EXAMPLE = {"schedule": "Database On-Call", "id": "Q3X6MJ1LUKD6QW", "from_email": "oncall-bot@example.com"}
+    EXAMPLE = {"schedule": "Database On-Call", "id": "Q3X6MJ1LUKD6QW"}
     JSON = r"""{"type":"object","title":"Variables","properties":{"from_email":{"type":"string","title":"Requester Email","description":"Email of the PagerDuty user making the change; the connection's default requester when empty","order":3},"id":{"type":"string","title":"ID","description":"ID of the override","order":2},"schedule":{"type":"string","title":"Schedule","description":"The schedule","order":1,"x-resolve":"schedule"}},"required":["id","schedule"],"definitions":{}}"""  # noqa: E501
 
     schedule: str

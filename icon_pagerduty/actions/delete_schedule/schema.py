@@ -25,7 +25,7 @@ class Input(Model):
         },
         "required": ["id"], "definitions": {},
     }
-    EXAMPLE = {"id": "Database On-Call", "from_email": "oncall-bot@example.com"}
+    EXAMPLE = {"id": "Database On-Call"}
     JSON = r"""{"type":"object","title":"Variables","properties":{"from_email":{"type":"string","title":"Requester Email","description":"Email of the PagerDuty user making the change; the connection's default requester when empty","order":2},"id":{"type":"string","title":"ID","description":"The schedule","order":1,"x-resolve":"schedule"}},"required":["id"],"definitions":{}}"""  # noqa: E501
 
     id: str

@@ -16,7 +16,7 @@ class Input(Model):
         },
         "required": ["id"], "definitions": {},
     }
-    EXAMPLE = {"id": "PY1OL64"}
+    EXAMPLE = {"id": "PWHDEMO"}
     JSON = r"""{"type":"object","title":"Variables","properties":{"id":{"type":"string","title":"ID","description":"The subscription's ID","order":1}},"required":["id"],"definitions":{}}"""  # noqa: E501
 
     id: str

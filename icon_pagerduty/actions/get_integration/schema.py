@@ -26,7 +26,7 @@ class Input(Model):
         },
         "required": ["id", "service"], "definitions": {},
     }
-    EXAMPLE = {"service": "Checkout API", "id": "Deploy pipeline"}
+    EXAMPLE = {"service": "Checkout API", "id": "Events API v2"}
     JSON = r"""{"type":"object","title":"Variables","properties":{"id":{"type":"string","title":"ID","description":"ID or name of the integration on that service","order":2},"service":{"type":"string","title":"Service","description":"The service","order":1,"x-resolve":"service"}},"required":["id","service"],"definitions":{}}"""  # noqa: E501
 
     service: str

@@ -24,7 +24,7 @@ class Input(Model):
         },
         "required": ["id"], "definitions": {},
     }
-    EXAMPLE = {"id": "PT4KHLK", "statuses": ["triggered"]}
+    EXAMPLE = {"id": "PDEMO01", "statuses": ["triggered"]}
     JSON = r"""{"type":"object","title":"Variables","properties":{"id":{"type":"string","title":"ID","description":"The incident's ID or number","order":1},"statuses":{"type":"array","title":"Statuses","description":"Only alerts with these statuses","items":{"type":"string","enum":["triggered","resolved"]},"order":2}},"required":["id"],"definitions":{}}"""  # noqa: E501
 
     id: str

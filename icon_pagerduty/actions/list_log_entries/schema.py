@@ -43,7 +43,7 @@ class Input(Model):
         "definitions": {},
     }
     EXAMPLE = {
-        "id": "PT4KHLK", "since": "2024-06-03T00:00:00Z", "until": "2024-06-04T00:00:00Z",
+        "id": "PDEMO01", "since": "2024-06-03T00:00:00Z", "until": "2024-06-04T00:00:00Z",
         "is_overview": False, "include": ["services"],
     }
     JSON = r"""{"type":"object","title":"Variables","properties":{"id":{"type":"string","title":"ID","description":"The incident's ID or number; the whole account's log when empty","order":1},"include":{"type":"array","title":"Include","description":"Objects to give in full instead of as references","items":{"type":"string","enum":["incidents","services","channels","teams"]},"order":5},"is_overview":{"type":"boolean","title":"Is Overview","description":"Only the most important changes, without notifications and automatic assignments","default":false,"order":4},"since":{"type":"string","format":"date-time","displayType":"date","title":"Since","description":"Only entries from this time on (ISO 8601)","order":2},"until":{"type":"string","format":"date-time","displayType":"date","title":"Until","description":"Only entries before this time (ISO 8601)","order":3}},"definitions":{}}"""  # noqa: E501

@@ -19,7 +19,7 @@ class Input(Model):
         },
         "required": ["id"], "definitions": {},
     }
-    EXAMPLE = {"id": "PT4KHLK"}
+    EXAMPLE = {"id": "PDEMO01"}
     JSON = r"""{"type":"object","title":"Variables","properties":{"id":{"type":"string","title":"ID","description":"The incident's ID or number","order":1}},"required":["id"],"definitions":{}}"""  # noqa: E501
 
     id: str

@@ -28,7 +28,7 @@ class Input(Model):
         },
         "definitions": {},
     }
-    EXAMPLE = {"service": "Checkout API", "team": "Payments"}
+    EXAMPLE = {"service": "Checkout API"}
     JSON = r"""{"type":"object","title":"Variables","properties":{"service":{"type":"string","title":"Service","description":"Only the subscriptions filtered on this service","order":1,"x-resolve":"service"},"team":{"type":"string","title":"Team","description":"Only the subscriptions filtered on this team","order":2,"x-resolve":"team"}},"definitions":{}}"""  # noqa: E501
 
     service: str | None

@@ -36,7 +36,7 @@ class Input(Model):
         },
         "required": ["id", "source_ids"], "definitions": {},
     }
-    EXAMPLE = {"id": "PT4KHLK", "source_ids": ["PQ2X9ZB", "1236"], "from_email": "oncall-bot@example.com"}
+    EXAMPLE = {"id": "PDEMO01", "source_ids": ["PDEMO02"]}
     JSON = r"""{"type":"object","title":"Variables","properties":{"from_email":{"type":"string","title":"Requester Email","description":"Email of the PagerDuty user merging them; the connection's default requester when empty","order":3},"id":{"type":"string","title":"ID","description":"The incident that stays (ID or number); it must be open","order":1},"source_ids":{"type":"array","title":"Source IDs","description":"The incidents merged into it (IDs or numbers)","items":{"type":"string"},"order":2}},"required":["id","source_ids"],"definitions":{}}"""  # noqa: E501
 
     id: str

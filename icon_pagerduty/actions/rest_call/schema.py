@@ -56,8 +56,7 @@ class Input(Model):
     EXAMPLE = {
         "method": "GET", "path": "/users",
         "query": {"query": "ada", "include[]": ["teams"]},
-        "body": {"team": {"type": "team", "name": "Ops"}},
-        "from_email": "oncall-bot@example.com", "all_pages": False,
+        "all_pages": False,
     }
     JSON = r"""{"type":"object","title":"Variables","properties":{"all_pages":{"type":"boolean","title":"All Pages","description":"For a GET of a listing, read every page and return them merged into one body (offset and cursor listings)","default":false,"order":6},"body":{"type":"object","title":"Body","description":"JSON body of a POST, PUT or PATCH, as the PagerDuty API reference shows it, such as {\"team\": {\"type\": \"team\", \"name\": \"Ops\"}}","order":4},"from_email":{"type":"string","title":"Requester Email","description":"Email of the PagerDuty user making a change (the From header); the connection's default requester when empty","order":5},"method":{"type":"string","title":"Method","description":"HTTP method of the operation","default":"GET","enum":["GET","POST","PUT","PATCH","DELETE"],"order":1},"path":{"type":"string","title":"Path","description":"Path of the operation after the connection's api_url, starting with /, such as /incidents/PT4KHLK/notes; an absolute URL is refused","order":2},"query":{"type":"object","title":"Query","description":"Query parameters; a list value is sent as repeated name[]= parameters","order":3}},"required":["path"],"definitions":{}}"""  # noqa: E501
 

@@ -49,9 +49,8 @@ class Input(Model):
         "required": ["summary"], "definitions": TYPES.definitions("password"),
     }
     EXAMPLE = {
-        "routing_key": "9f2c1e0b7a4d4c3e8b6a5d4c3b2a1f0e", "summary": "Deployed checkout-api 2.14.0",
-        "source": "deploy-pipeline", "timestamp": "2024-05-01T20:05:00Z",
-        "custom_details": {"version": "2.14.0", "commit": "3f9c2e1"},
+        "summary": "Deployed checkout-api 2.14.0", "source": "deploy-pipeline",
+        "timestamp": "2024-05-01T20:05:00Z", "custom_details": {"version": "2.14.0", "commit": "3f9c2e1"},
         "links": [{"href": "https://ci.example.com/builds/1234", "text": "Build 1234"}],
     }
     JSON = r"""{"type":"object","title":"Variables","properties":{"custom_details":{"type":"object","title":"Custom Details","description":"Details of the change","order":5},"links":{"type":"array","title":"Links","description":"Links to attach, each with href and optionally text","items":{"type":"object"},"order":6},"routing_key":{"$ref":"#/definitions/password","title":"Routing Key","description":"Integration key of the service's Events API v2 integration; the connection's default service key when empty","order":1},"source":{"type":"string","title":"Source","description":"Where the change happened, such as the deploy tool or host","order":3},"summary":{"type":"string","title":"Summary","description":"What changed (at most 1024 characters)","order":2},"timestamp":{"type":"string","format":"date-time","displayType":"date","title":"Timestamp","description":"When the change happened (ISO 8601); now when empty","order":4}},"required":["summary"],"definitions":{"password":{"type":"string","format":"password","displayType":"password"}}}"""  # noqa: E501

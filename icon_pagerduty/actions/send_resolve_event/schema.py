@@ -61,9 +61,8 @@ class Input(Model):
         "definitions": TYPES.definitions("password"),
     }
     EXAMPLE = {
-        "incident_key": "web-01/disk", "service_key": "9f2c1e0b7a4d4c3e8b6a5d4c3b2a1f0e", "id": "PT4KHLK",
-        "description": "Old logs rotated away", "details": {"ticket": "OPS-1234"},
-        "from_email": "oncall-bot@example.com",
+        "incident_key": "gateway-5xx-rate", "description": "Old logs rotated away",
+        "details": {"ticket": "OPS-1234"},
     }
     JSON = r"""{"type":"object","title":"Variables","properties":{"description":{"type":"string","title":"Description","description":"Note about the resolution, added to the incident as a note (needs the connection's API key)","order":4},"details":{"type":"object","title":"Details","description":"Free-form details about the resolution, added to the incident's note with the description (needs the connection's API key)","order":5},"from_email":{"type":"string","title":"Requester Email","description":"Email of the PagerDuty user on whose behalf the note is added, and the incident resolved with id (the From header); the connection's default requester when empty","order":6,"x-aliases":["email"]},"id":{"type":"string","title":"Incident ID","description":"ID or number of the incident to resolve through the REST API, as 3.x did by incident_id; an incident_key given too must be its key, and service_key is not needed","order":3,"x-aliases":["incident_id"]},"incident_key":{"type":"string","title":"Incident Key","description":"Deduplication key of the alert to resolve, as returned by Send Trigger Event; needed unless id is given","order":1},"service_key":{"$ref":"#/definitions/password","title":"Service Key","description":"Integration key the alert was triggered through; the connection's default service key is used when empty","order":2}},"definitions":{"password":{"type":"string","format":"password","displayType":"password"}}}"""  # noqa: E501
 

@@ -33,7 +33,7 @@ class Input(Model):
         },
         "required": ["id"], "definitions": {},
     }
-    EXAMPLE = {"id": "PT4KHLK", "duration": 3600, "from_email": "oncall-bot@example.com"}
+    EXAMPLE = {"id": "PDEMO02", "duration": 3600}
     JSON = r"""{"type":"object","title":"Variables","properties":{"duration":{"type":"integer","title":"Duration","description":"Seconds to snooze, from 1 to 604800 (7 days)","default":3600,"minimum":1,"maximum":604800,"order":2},"from_email":{"type":"string","title":"Requester Email","description":"Email of the PagerDuty user snoozing it; the connection's default requester when empty","order":3},"id":{"type":"string","title":"ID","description":"The incident's ID or number; it must be acknowledged","order":1}},"required":["id"],"definitions":{}}"""  # noqa: E501
 
     id: str

@@ -74,11 +74,11 @@ class Input(Model):
         "required": ["id"], "definitions": {},
     }
     EXAMPLE = {
-        "id": "PT4KHLK", "status": "resolved",
+        "id": "PDEMO01", "status": "resolved",
         "resolution": "Rolled back gateway release 2024.06.1; error rate under 1%.",
         "title": "Gateway 5xx rate above 5% after release 2024.06.1", "urgency": "high", "priority": "P1",
-        "assignees": ["uma.user@example.com"], "conference_number": "+1 415-555-0100,,,,1234#",
-        "conference_url": "https://meet.example.com/gateway-5xx", "from_email": "oncall-bot@example.com",
+        "conference_number": "+1 415-555-0100,,,,1234#",
+        "conference_url": "https://meet.example.com/gateway-5xx",
     }
     JSON = r"""{"type":"object","title":"Variables","properties":{"assignees":{"type":"array","title":"Assignees","description":"Users who replace the current assignees (emails or IDs)","items":{"type":"string"},"order":9,"x-resolve":"user"},"conference_number":{"type":"string","title":"Conference Number","description":"New phone number of the conference bridge","order":10},"conference_url":{"type":"string","title":"Conference URL","description":"New URL of the conference bridge","order":11},"escalation_level":{"type":"integer","title":"Escalation Level","description":"Escalate (or de-escalate) to this level of the escalation policy, from 1","minimum":1,"order":7},"escalation_policy":{"type":"string","title":"Escalation Policy","description":"Move the incident to this escalation policy (its first level is assigned)","order":8,"x-resolve":"escalation_policy"},"from_email":{"type":"string","title":"Requester Email","description":"Email of the PagerDuty user making the change (an acknowledge assigns the incident to them); the connection's default requester when empty","order":12},"id":{"type":"string","title":"ID","description":"The incident's ID or number","order":1},"priority":{"type":"string","title":"Priority","description":"New priority, such as P1","order":6,"x-resolve":"priority"},"resolution":{"type":"string","title":"Resolution","description":"Text recorded with the resolution (with status resolved)","order":3},"status":{"type":"string","title":"Status","description":"acknowledged or resolved; PagerDuty moves an incident forward only, triggered -> acknowledged -> resolved","order":2},"title":{"type":"string","title":"Title","description":"New title of the incident","order":4},"urgency":{"type":"string","title":"Urgency","description":"New urgency","enum":["high","low"],"order":5}},"required":["id"],"definitions":{}}"""  # noqa: E501
 

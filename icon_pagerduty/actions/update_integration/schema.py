@@ -29,7 +29,7 @@ class Input(Model):
         },
         "required": ["id", "name", "service"], "definitions": {},
     }
-    EXAMPLE = {"service": "Checkout API", "id": "PE1U9CH", "name": "Release pipeline"}
+    EXAMPLE = {"service": "Checkout API", "id": "Events API v2", "name": "Release pipeline"}
     JSON = r"""{"type":"object","title":"Variables","properties":{"id":{"type":"string","title":"ID","description":"ID or name of the integration on that service","order":2},"name":{"type":"string","title":"Name","description":"New name of the integration","order":3},"service":{"type":"string","title":"Service","description":"The service","order":1,"x-resolve":"service"}},"required":["id","name","service"],"definitions":{}}"""  # noqa: E501
 
     service: str
