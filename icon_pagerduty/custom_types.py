@@ -154,8 +154,8 @@ DEFINITIONS = {
             },
             "type": {
                 "type": "string", "title": "Type",
-                "description": "daily_restriction (the same hours every day) or weekly_restriction (one "
-                    "period a week)",
+                "description": "Either daily_restriction (the same hours every day) or weekly_restriction "
+                    "(one period a week)",
                 "enum": ["daily_restriction", "weekly_restriction"], "order": 1,
             },
         },
@@ -478,7 +478,8 @@ DEFINITIONS = {
         "properties": {
             "default_role": {
                 "type": "string", "title": "Default Role",
-                "description": "manager for a public team, none for a private one", "order": 8,
+                "description": "The default role, manager for a public team, none for a private one",
+                "order": 8,
             },
             "description": {
                 "type": "string", "title": "Description", "description": "Description of the team",
@@ -520,8 +521,8 @@ DEFINITIONS = {
                 "description": "Country calling code of a phone, SMS or WhatsApp number", "order": 7,
             },
             "device_type": {
-                "type": "string", "title": "Device Type", "description": "android or ios, for a push method",
-                "order": 11,
+                "type": "string", "title": "Device Type",
+                "description": "Device type of a push method, android or ios", "order": 11,
             },
             "enabled": {
                 "type": "boolean", "title": "Enabled",
@@ -975,7 +976,7 @@ DEFINITIONS = {
             },
             "assigned_via": {
                 "type": "string", "title": "Assigned Via",
-                "description": "escalation_policy or direct_assignment", "order": 22,
+                "description": "How it was assigned, escalation_policy or direct_assignment", "order": 22,
             },
             "assignments": {
                 "type": "array", "title": "Assignments",
@@ -1073,8 +1074,8 @@ DEFINITIONS = {
                 "description": "The service the incident is on", "order": 17,
             },
             "status": {
-                "type": "string", "title": "Status", "description": "triggered, acknowledged or resolved",
-                "order": 9,
+                "type": "string", "title": "Status",
+                "description": "Status, triggered, acknowledged or resolved", "order": 9,
             },
             "summary": {"type": "string", "title": "Summary", "description": "[#number] title", "order": 3},
             "teams": {
@@ -1091,7 +1092,9 @@ DEFINITIONS = {
                 "type": "string", "title": "Updated At",
                 "description": "When the incident last changed (ISO 8601)", "order": 13,
             },
-            "urgency": {"type": "string", "title": "Urgency", "description": "high or low", "order": 10},
+            "urgency": {
+                "type": "string", "title": "Urgency", "description": "Urgency, high or low", "order": 10,
+            },
         },
     },
     "incident_event": {
@@ -1182,7 +1185,9 @@ DEFINITIONS = {
             },
             "type": {
                 "type": "string", "title": "Type",
-                "description": "account_reference, service_reference or team_reference", "order": 1,
+                "description": "What the filter covers, account_reference, service_reference or "
+                    "team_reference",
+                "order": 1,
             },
         },
     },
@@ -1391,11 +1396,12 @@ DEFINITIONS = {
                 "order": 11,
             },
             "severity": {
-                "type": "string", "title": "Severity", "description": "critical, error, warning or info",
-                "order": 9,
+                "type": "string", "title": "Severity",
+                "description": "Severity, critical, error, warning or info", "order": 9,
             },
             "status": {
-                "type": "string", "title": "Status", "description": "triggered or resolved", "order": 7,
+                "type": "string", "title": "Status", "description": "Status, triggered or resolved",
+                "order": 7,
             },
             "summary": {
                 "type": "string", "title": "Summary", "description": "Summary of the alert", "order": 3,

@@ -190,3 +190,50 @@ def test_the_image_runs_as_nobody_without_os_packages():
     assert "USER nobody" in dockerfile
     assert not any(word in dockerfile for word in ("apt", "apk", "dpkg"))
     assert SPEC.get("enable_cache") is False or SPEC.get("triggers")
+
+
+def _properties(spec: dict):
+    """(where, name, property) of every input and output of every component, and task state."""
+    for kind in ("actions", "triggers", "tasks"):
+        for component, entry in (spec.get(kind) or {}).items():
+            for section in ("input", "output", "state"):
+                for name, prop in (entry.get(section) or {}).items():
+                    yield f"{kind}.{component}.{section}", name, prop
+
+
+# RequiredValidator: every input and output says whether it is required; SpecPropertiesValidator:
+# a task's state properties must not.
+def test_inputs_and_outputs_say_whether_they_are_required():
+    missing = [f"{where}.{name}" for where, name, prop in _properties(_spec())
+               if ("required" in prop) == where.endswith(".state")]
+    assert missing == []
+
+
+# DescriptionValidator: no description of an input or output starts with a lower-case letter.
+def test_descriptions_start_with_a_capital():
+    lower = [f"{where}.{name}" for where, name, prop in _properties(_spec())
+             if str(prop.get("description", "A"))[:1].islower()]
+    assert lower == []
+
+
+# TitleValidator: short articles and conjunctions are lower-case inside a component's title.
+SMALL_WORDS = {"a", "an", "as", "also", "and", "of", "the", "but", "from", "when", "in", "out", "if", "than",
+               "where", "while", "that", "by", "with", "to", "so", "for", "or", "nor", "then", "after",
+               "before", "is", "on", "at"}
+
+
+def test_titles_keep_small_words_lower_case():
+    spec = _spec()
+    titles = [entry["title"] for kind in ("actions", "triggers", "tasks")
+              for entry in (spec.get(kind) or {}).values()]
+    wrong = [title for title in titles
+             if any(word.lower() in SMALL_WORDS and word != word.lower() for word in title.split()[1:])]
+    assert wrong == []
+
+
+# AcronymValidator: known acronyms are written in capitals in titles and descriptions.
+@pytest.mark.parametrize("acronym", ["sms", "https", "api", "url", "json"])
+def test_acronyms_are_capitalised_in_descriptions(acronym):
+    offenders = [f"{where}.{name}" for where, name, prop in _properties(_spec())
+                 if acronym in str(prop.get("description", "")).split()]
+    assert offenders == []

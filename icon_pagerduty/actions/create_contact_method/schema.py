@@ -20,14 +20,14 @@ class Input(Model):
         "properties": {
             "address": {
                 "type": "string", "title": "Address",
-                "description": "The email address; for phone and sms the number without country code, "
-                    "spaces or +; for push the device token",
+                "description": "The email address; for a phone or SMS method the number without country "
+                    "code, spaces or +; for push the device token",
                 "order": 3,
             },
             "country_code": {
                 "type": "integer", "title": "Country Code",
-                "description": "Country calling code of a phone or sms number, such as 1 (US, Canada) or 44 "
-                    "(UK); required for phone and sms",
+                "description": "Country calling code of a phone or SMS number, such as 1 (US, Canada) or 44 "
+                    "(UK); required for phone and SMS methods",
                 "minimum": 1, "maximum": 1999, "order": 4,
             },
             "label": {
@@ -50,7 +50,7 @@ class Input(Model):
         "user": "uma.user@example.com", "type": "sms", "address": "4155550123", "country_code": 1,
         "label": "Mobile",
     }
-    JSON = r"""{"type":"object","title":"Variables","properties":{"address":{"type":"string","title":"Address","description":"The email address; for phone and sms the number without country code, spaces or +; for push the device token","order":3},"country_code":{"type":"integer","title":"Country Code","description":"Country calling code of a phone or sms number, such as 1 (US, Canada) or 44 (UK); required for phone and sms","minimum":1,"maximum":1999,"order":4},"label":{"type":"string","title":"Label","description":"Label shown for the contact method, such as Work or Mobile; defaults to Email, Phone, SMS or Push by type","order":5},"type":{"type":"string","title":"Type","description":"Kind of contact method","enum":["email","phone","sms","push"],"order":2},"user":{"type":"string","title":"User","description":"The user","order":1,"x-resolve":"user"}},"required":["address","type","user"],"definitions":{}}"""  # noqa: E501
+    JSON = r"""{"type":"object","title":"Variables","properties":{"address":{"type":"string","title":"Address","description":"The email address; for a phone or SMS method the number without country code, spaces or +; for push the device token","order":3},"country_code":{"type":"integer","title":"Country Code","description":"Country calling code of a phone or SMS number, such as 1 (US, Canada) or 44 (UK); required for phone and SMS methods","minimum":1,"maximum":1999,"order":4},"label":{"type":"string","title":"Label","description":"Label shown for the contact method, such as Work or Mobile; defaults to Email, Phone, SMS or Push by type","order":5},"type":{"type":"string","title":"Type","description":"Kind of contact method","enum":["email","phone","sms","push"],"order":2},"user":{"type":"string","title":"User","description":"The user","order":1,"x-resolve":"user"}},"required":["address","type","user"],"definitions":{}}"""  # noqa: E501
 
     user: str
     type: str
@@ -72,6 +72,6 @@ class Output(Model):
         "required": ["contact_method"], "definitions": TYPES.definitions("contact_method"),
     }
     EXAMPLE = {"contact_method": TYPES.example("contact_method")}
-    JSON = r"""{"type":"object","title":"Variables","properties":{"contact_method":{"$ref":"#/definitions/contact_method","title":"Contact Method","description":"The contact method that was created","order":1}},"required":["contact_method"],"definitions":{"contact_method":{"type":"object","title":"contact_method","properties":{"address":{"type":"string","title":"Address","description":"Email address, phone number (without country code) or device token","order":6},"blacklisted":{"type":"boolean","title":"Blacklisted","description":"Whether PagerDuty has blocked this number or device","order":10},"country_code":{"type":"integer","title":"Country Code","description":"Country calling code of a phone, SMS or WhatsApp number","order":7},"device_type":{"type":"string","title":"Device Type","description":"android or ios, for a push method","order":11},"enabled":{"type":"boolean","title":"Enabled","description":"Whether the contact method can receive notifications","order":9},"id":{"type":"string","title":"ID","description":"Contact method ID","order":1},"label":{"type":"string","title":"Label","description":"Label of the contact method, such as Work or Mobile","order":5},"self":{"type":"string","title":"Self","description":"API URL of the contact method","order":4},"send_short_email":{"type":"boolean","title":"Send Short Email","description":"Whether an email method gets abbreviated messages (for email-to-SMS gateways)","order":8},"summary":{"type":"string","title":"Summary","description":"The label of the contact method","order":3},"type":{"type":"string","title":"Type","description":"PagerDuty's type of the contact method, such as email_contact_method, phone_contact_method, sms_contact_method or push_notification_contact_method","order":2}}}}}"""  # noqa: E501
+    JSON = r"""{"type":"object","title":"Variables","properties":{"contact_method":{"$ref":"#/definitions/contact_method","title":"Contact Method","description":"The contact method that was created","order":1}},"required":["contact_method"],"definitions":{"contact_method":{"type":"object","title":"contact_method","properties":{"address":{"type":"string","title":"Address","description":"Email address, phone number (without country code) or device token","order":6},"blacklisted":{"type":"boolean","title":"Blacklisted","description":"Whether PagerDuty has blocked this number or device","order":10},"country_code":{"type":"integer","title":"Country Code","description":"Country calling code of a phone, SMS or WhatsApp number","order":7},"device_type":{"type":"string","title":"Device Type","description":"Device type of a push method, android or ios","order":11},"enabled":{"type":"boolean","title":"Enabled","description":"Whether the contact method can receive notifications","order":9},"id":{"type":"string","title":"ID","description":"Contact method ID","order":1},"label":{"type":"string","title":"Label","description":"Label of the contact method, such as Work or Mobile","order":5},"self":{"type":"string","title":"Self","description":"API URL of the contact method","order":4},"send_short_email":{"type":"boolean","title":"Send Short Email","description":"Whether an email method gets abbreviated messages (for email-to-SMS gateways)","order":8},"summary":{"type":"string","title":"Summary","description":"The label of the contact method","order":3},"type":{"type":"string","title":"Type","description":"PagerDuty's type of the contact method, such as email_contact_method, phone_contact_method, sms_contact_method or push_notification_contact_method","order":2}}}}}"""  # noqa: E501
 
     contact_method: dict[str, Any]

@@ -36,15 +36,15 @@ class Input(Model):
             },
             "type": {
                 "type": "string", "title": "Type",
-                "description": "events_api_v2 (the Events API v2), generic (the legacy Events API v1) or "
-                    "email (an email address that opens incidents)",
+                "description": "Kind of integration, events_api_v2 (the Events API v2), generic (the legacy "
+                    "Events API v1) or email (an email address that opens incidents)",
                 "default": "events_api_v2", "enum": ["events_api_v2", "generic", "email"], "order": 2,
             },
         },
         "required": ["service"], "definitions": {},
     }
     EXAMPLE = {"service": "Checkout API", "type": "events_api_v2", "name": "Deploy pipeline"}
-    JSON = r"""{"type":"object","title":"Variables","properties":{"integration_email":{"type":"string","title":"Integration Email","description":"Only for type email, and needed there; the address at the account's subdomain that opens incidents, such as checkout-alerts@example.pagerduty.com","order":4},"name":{"type":"string","title":"Name","description":"Name of the integration; PagerDuty names it after its type when empty","order":3},"service":{"type":"string","title":"Service","description":"The service","order":1,"x-resolve":"service"},"type":{"type":"string","title":"Type","description":"events_api_v2 (the Events API v2), generic (the legacy Events API v1) or email (an email address that opens incidents)","default":"events_api_v2","enum":["events_api_v2","generic","email"],"order":2}},"required":["service"],"definitions":{}}"""  # noqa: E501
+    JSON = r"""{"type":"object","title":"Variables","properties":{"integration_email":{"type":"string","title":"Integration Email","description":"Only for type email, and needed there; the address at the account's subdomain that opens incidents, such as checkout-alerts@example.pagerduty.com","order":4},"name":{"type":"string","title":"Name","description":"Name of the integration; PagerDuty names it after its type when empty","order":3},"service":{"type":"string","title":"Service","description":"The service","order":1,"x-resolve":"service"},"type":{"type":"string","title":"Type","description":"Kind of integration, events_api_v2 (the Events API v2), generic (the legacy Events API v1) or email (an email address that opens incidents)","default":"events_api_v2","enum":["events_api_v2","generic","email"],"order":2}},"required":["service"],"definitions":{}}"""  # noqa: E501
 
     service: str
     type: str | None

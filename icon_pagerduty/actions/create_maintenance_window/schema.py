@@ -29,8 +29,7 @@ class Input(Model):
             },
             "end": {
                 "type": "string", "format": "date-time", "displayType": "date", "title": "End",
-                "description": "When the window ends (ISO 8601, such as 2024-05-01T21:00:00Z), after start; "
-                    "give end or duration",
+                "description": "When the window ends (ISO 8601), after start; give end or duration",
                 "order": 3,
             },
             "from_email": {
@@ -56,7 +55,7 @@ class Input(Model):
         "services": ["Checkout API"], "start": "2024-05-01T20:00:00Z", "duration": 60,
         "description": "Deploy of release 42",
     }
-    JSON = r"""{"type":"object","title":"Variables","properties":{"description":{"type":"string","title":"Description","description":"Why the services are in maintenance","order":5},"duration":{"type":"integer","title":"Duration","description":"Minutes the window lasts from start; give end or duration","minimum":1,"order":4},"end":{"type":"string","format":"date-time","displayType":"date","title":"End","description":"When the window ends (ISO 8601, such as 2024-05-01T21:00:00Z), after start; give end or duration","order":3},"from_email":{"type":"string","title":"Requester Email","description":"Email of the PagerDuty user creating the window; the connection's default requester when empty. Needed with an account-level API key","order":6},"services":{"type":"array","title":"Services","description":"The services to put into maintenance","items":{"type":"string"},"order":1,"x-resolve":"service"},"start":{"type":"string","format":"date-time","displayType":"date","title":"Start","description":"When the window starts (ISO 8601); now when empty. A start in the past becomes now","order":2}},"required":["services"],"definitions":{}}"""  # noqa: E501
+    JSON = r"""{"type":"object","title":"Variables","properties":{"description":{"type":"string","title":"Description","description":"Why the services are in maintenance","order":5},"duration":{"type":"integer","title":"Duration","description":"Minutes the window lasts from start; give end or duration","minimum":1,"order":4},"end":{"type":"string","format":"date-time","displayType":"date","title":"End","description":"When the window ends (ISO 8601), after start; give end or duration","order":3},"from_email":{"type":"string","title":"Requester Email","description":"Email of the PagerDuty user creating the window; the connection's default requester when empty. Needed with an account-level API key","order":6},"services":{"type":"array","title":"Services","description":"The services to put into maintenance","items":{"type":"string"},"order":1,"x-resolve":"service"},"start":{"type":"string","format":"date-time","displayType":"date","title":"Start","description":"When the window starts (ISO 8601); now when empty. A start in the past becomes now","order":2}},"required":["services"],"definitions":{}}"""  # noqa: E501
 
     services: list[str]
     start: str | None
