@@ -101,3 +101,13 @@ def test_cli_help_speaks_plainly(command):
     done = _run([*ENTRY, *command, "--help"])
     assert done.returncode == 0 and done.stdout.startswith("Usage: icon_pagerduty")
     assert not re.search(r"§|\breference\b", done.stdout), done.stdout
+
+
+def test_the_demo_runs_every_step_through_the_real_cli():
+    """The README's first command: `make demo` runs bin/demo, which must end in success."""
+    done = subprocess.run([sys.executable, str(ROOT / "bin" / "demo")], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "Demo complete" in done.stdout
+    for title in ("Create a user", "Trigger an incident", "See who is on call", "Write on it", "Resolve it"):
+        assert f"▶ {title}" in done.stdout, title
