@@ -50,6 +50,9 @@ def serve_message(app: App, request: Request, kind: str | None, name: str | None
         return _envelope(error_result(problem, out_type))
     if message == {}:
         return _envelope(error_result(InputError("The message is an empty object.", ENVELOPE_HELP), out_type))
+    if not isinstance(message, dict):  # make fuzz: an array posted to a task's route was a 500
+        problem = InputError(f"The message must be a JSON object, got {json_type(message)}.", ENVELOPE_HELP)
+        return _envelope(error_result(problem, out_type))
     try:
         _check_route(request, message, kind, name)
     except PluginError as error:
