@@ -26,7 +26,6 @@ from unit_test.e2e import golden
 NOT_ON_THE_DEMO = {
     "delete_schedule": "the demo's schedules are all used by escalation policies",
     "delete_override": "the demo has no override to delete",
-    "delete_notification_rule": "its example names a rule ID the demo lacks",
     "delete_team": "its example names a team the demo lacks (the demo's teams are in use)",
     "delete_service": "its example names a service the demo lacks (the demo's services have incidents)",
     "get_current_user": "needs a user-level key; the preset gives the account-level key",

@@ -23,7 +23,7 @@ class Input(Model):
         },
         "required": ["id", "user"], "definitions": {},
     }
-    EXAMPLE = {"user": "uma.user@example.com", "id": "P8GRWKK"}
+    EXAMPLE = {"user": "uma.user@example.com", "id": "PELJZE9"}
     JSON = r"""{"type":"object","title":"Variables","properties":{"id":{"type":"string","title":"Notification Rule","description":"ID of the notification rule, as List Notification Rules returns it","order":2},"user":{"type":"string","title":"User","description":"The user","order":1,"x-resolve":"user"}},"required":["id","user"],"definitions":{}}"""  # noqa: E501
 
     user: str
