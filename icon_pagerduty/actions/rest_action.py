@@ -34,6 +34,7 @@ Declarations are checked when the module is imported, against the schemas given 
 from __future__ import annotations
 
 import itertools
+import time
 import typing
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar, TypeVar
@@ -49,6 +50,7 @@ O = TypeVar("O", bound=Model)  # noqa: E741
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 WRITES = ("POST", "PUT", "PATCH")
 PAGE_SIZE = 100
+PROGRESS_EVERY = 1.0  # seconds between progress lines of a long listing
 
 
 class RestAction(Action[I, O]):
@@ -111,10 +113,22 @@ class RestAction(Action[I, O]):
             raise InputError(f"The input `limit` must be 0 (all) or a positive number; got {limit!r}.")
         wanted = limit + 1 if limit and self.declares("truncated") else limit
         page_size = min(PAGE_SIZE, wanted) if wanted else PAGE_SIZE
-        items = self.items(path, values, page_size)
+        items = self._with_progress(self.items(path, values, page_size))
         found = list(itertools.islice(items, wanted) if wanted else items)
         truncated = bool(limit) and len(found) > limit
         return self.shape(found[:limit] if limit else found, values, truncated=truncated)
+
+    def _with_progress(self, items: Iterator[Any]) -> Iterator[Any]:
+        """``items``, with a line in the step log at most once a second while a long listing runs,
+        so a person watching the workflow sees it move."""
+        clock = time.monotonic
+        next_line = clock() + PROGRESS_EVERY
+        count = 0
+        for count, item in enumerate(items, 1):
+            if clock() >= next_line:
+                self.logger.info("%s: %d %s so far", self.path, count, self.key)
+                next_line = clock() + PROGRESS_EVERY
+            yield item
 
     def get_one(self, path: str, values: dict[str, Any]) -> dict:
         return self.shape(self.connection.rest.get(path, self.key, self.query(values) or None), values)
