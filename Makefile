@@ -55,7 +55,7 @@ http: $(STAMP) ## Serve the plugin over HTTP on 127.0.0.1, port PORT (10001), al
 	PLUGIN_ALLOWED_HOSTS=$${PLUGIN_ALLOWED_HOSTS-127.0.0.1:$(SIM_PORT),localhost:$(SIM_PORT)} \
 	$(PY) bin/icon_pagerduty http --port $(PORT)
 
-bench: $(STAMP) ## Measure start-up, HTTP mode, overhead, pagination and the simulator
+bench: $(STAMP) ## Measure start-up, HTTP mode, overload, pacing, listings, triggers and the simulator (bench/results)
 	$(PY) -m bench
 
 fuzz: $(STAMP) ## Fuzz the HTTP API with schemathesis: requests, 5xx and schema mismatches (targets 0 and 0)
