@@ -33,8 +33,9 @@ KINDS = ("task", "trigger", "action")  # the lookup order of ``sample`` (referen
 LABEL_WIDTH = 13
 
 
-# A preset of ``sample``: flag name -> (its help, a function that returns the connection to use).
-SamplePresets = dict[str, tuple[str, Callable[[], dict[str, Any]]]]
+# A preset of ``sample``: flag name -> (its help, a function that returns the connection to use
+# for the component it is given by name, as some components need another kind of credential).
+SamplePresets = dict[str, tuple[str, Callable[[str], dict[str, Any]]]]
 
 
 def run_cli(package: str, argv: list[str] | None = None, sample_presets: SamplePresets | None = None) -> None:
@@ -119,7 +120,7 @@ def build_cli(package: str, sample_presets: SamplePresets | None = None) -> clic
                 if len(flags) > 1:
                     raise click.UsageError(f"choose one of {', '.join('--' + f for f in flags)}")
                 if flags:
-                    message["body"]["connection"] = presets[flags[0]][1]()
+                    message["body"]["connection"] = presets[flags[0]][1](name)
                 click.echo(json.dumps(message, indent=2))
                 return
         names = [n for kind in KINDS for n in (getattr(data, f"{kind.upper()}S", None) or {})]

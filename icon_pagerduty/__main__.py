@@ -16,8 +16,13 @@ def main() -> None:
     run_cli("icon_pagerduty", sample_presets={"sim": (SIM_HELP, simulator_connection)})
 
 
-def simulator_connection() -> dict[str, Any]:
-    """The connection to the local PagerDuty: its demo account's key, requester and default routing key."""
+# Actions that need a user-level API key: their --sim connection has Ada Admin's user key instead.
+USER_KEY_ACTIONS = {"get_current_user"}
+
+
+def simulator_connection(name: str = "") -> dict[str, Any]:
+    """The connection to the local PagerDuty for component ``name``: its demo account's key (Ada
+    Admin's user key where the component needs one), requester and default routing key."""
     import json
     import urllib.parse
     import urllib.request
@@ -39,7 +44,7 @@ def simulator_connection() -> dict[str, Any]:
     click.echo(f"To run this message: PLUGIN_ALLOWED_HOSTS={host} icon_pagerduty run < message.json",
                err=True)
     return {
-        "api_key": {"secretKey": creds["account_token"]},
+        "api_key": {"secretKey": creds["user_token" if name in USER_KEY_ACTIONS else "account_token"]},
         "from_email": creds["from_email"],
         # The demo's open incidents are on Platform Gateway, so the event samples act on them.
         "service_key": {"secretKey": creds["routing_keys"].get("Platform Gateway")
