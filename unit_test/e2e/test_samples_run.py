@@ -21,14 +21,12 @@ from icon_pagerduty.__main__ import SIM_HELP, simulator_connection
 from unit_test.e2e import golden
 
 # These cannot succeed on the demo account by nature: a delete whose example names an object the
-# demo does not hold (or one still in use, which PagerDuty refuses), and an action that needs a
-# user-level key where the preset gives the account-level one.
+# demo does not hold, or one still in use, which PagerDuty refuses.
 NOT_ON_THE_DEMO = {
     "delete_schedule": "the demo's schedules are all used by escalation policies",
     "delete_override": "the demo has no override to delete",
     "delete_team": "its example names a team the demo lacks (the demo's teams are in use)",
     "delete_service": "its example names a service the demo lacks (the demo's services have incidents)",
-    "get_current_user": "needs a user-level key; the preset gives the account-level key",
 }
 
 
