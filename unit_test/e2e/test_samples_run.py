@@ -53,3 +53,5 @@ def test_the_sample_runs_against_the_demo(name, sim, monkeypatch):
         assert body["status"] == "error", f"{name} now runs on the demo: take it off NOT_ON_THE_DEMO"
         return
     assert body["status"] == "ok", body.get("error")
+    # A lookup whose example finds nothing would show a user only `found: false`.
+    assert body["output"].get("found", True) is True, f"{name}'s example names nothing in the demo"

@@ -28,7 +28,7 @@ class Input(Model):
         },
         "required": ["id"], "definitions": {},
     }
-    EXAMPLE = {"id": "PXPGF42"}
+    EXAMPLE = {"id": "P9GVEXB"}
     JSON = r"""{"type":"object","title":"Variables","properties":{"from_email":{"type":"string","title":"Requester Email","description":"Email of the PagerDuty user making the change; the connection's default requester when empty","order":2,"x-aliases":["email"]},"id":{"type":"string","title":"ID","description":"ID of the user to delete","order":1}},"required":["id"],"definitions":{}}"""  # noqa: E501
 
     id: str

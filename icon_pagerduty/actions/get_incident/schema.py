@@ -32,7 +32,7 @@ class Input(Model):
         },
         "definitions": {},
     }
-    EXAMPLE = {"id": "1234"}
+    EXAMPLE = {"id": "1"}
     JSON = r"""{"type":"object","title":"Variables","properties":{"id":{"type":"string","title":"ID","description":"The incident's ID, or its number such as 1234; give this or incident_key","order":1},"incident_key":{"type":"string","title":"Incident Key","description":"The incident's deduplication key; the open incident with this key, else the latest one. Give this or id","order":2}},"definitions":{}}"""  # noqa: E501
 
     id: str | None

@@ -22,7 +22,7 @@ class Input(Model):
         },
         "required": ["email"], "definitions": {},
     }
-    EXAMPLE = {"email": "ada.lovelace@example.com"}
+    EXAMPLE = {"email": "uma.user@example.com"}
     JSON = r"""{"type":"object","title":"Variables","properties":{"email":{"type":"string","title":"Email","description":"Email address of the user","order":1,"x-aliases":["user_email"]}},"required":["email"],"definitions":{}}"""  # noqa: E501
 
     email: str

@@ -17,7 +17,7 @@ class Input(Model):
         "properties": {"id": {"type": "string", "title": "ID", "description": "ID of the user", "order": 1}},
         "required": ["id"], "definitions": {},
     }
-    EXAMPLE = {"id": "PXPGF42"}
+    EXAMPLE = {"id": "PPUJM96"}
     JSON = r"""{"type":"object","title":"Variables","properties":{"id":{"type":"string","title":"ID","description":"ID of the user","order":1}},"required":["id"],"definitions":{}}"""  # noqa: E501
 
     id: str

@@ -54,8 +54,8 @@ class Input(Model):
         "required": ["ids"], "definitions": {},
     }
     EXAMPLE = {
-        "ids": ["PT4KHLK", "PQ2X9ZB", "1236"], "status": "acknowledged", "urgency": "low",
-        "escalation_level": 2, "assignees": ["ulf.user@example.com"],
+        "ids": ["PDEMO01", "2"], "status": "acknowledged", "urgency": "low", "escalation_level": 2,
+        "assignees": ["ulf.user@example.com"],
     }
     JSON = r"""{"type":"object","title":"Variables","properties":{"assignees":{"type":"array","title":"Assignees","description":"Users who replace the current assignees (emails or IDs)","items":{"type":"string"},"order":5,"x-resolve":"user"},"escalation_level":{"type":"integer","title":"Escalation Level","description":"Escalate to this level of each incident's escalation policy, from 1","minimum":1,"order":4},"from_email":{"type":"string","title":"Requester Email","description":"Email of the PagerDuty user making the change; the connection's default requester when empty","order":6},"ids":{"type":"array","title":"IDs","description":"The incidents' IDs or numbers (a number costs one lookup first)","items":{"type":"string"},"order":1},"status":{"type":"string","title":"Status","description":"The new status, acknowledged or resolved; PagerDuty moves an incident forward only","order":2},"urgency":{"type":"string","title":"Urgency","description":"New urgency","enum":["high","low"],"order":3}},"required":["ids"],"definitions":{}}"""  # noqa: E501
 
