@@ -170,8 +170,9 @@ class Run:
     stderr: str
 
 
-def cli_in_process(message: dict[str, Any], monkeypatch: Any) -> Run:
-    """``icon_pagerduty run`` with ``message`` on stdin, through the CLI entry point, in this process."""
+def cli_in_process(message: dict[str, Any], monkeypatch: Any, debug: bool = False) -> Run:
+    """``icon_pagerduty [--debug] run`` with ``message`` on stdin, through the CLI entry point, in
+    this process."""
     from actionkit.cli import run_cli
 
     stdin = io.TextIOWrapper(io.BytesIO(json.dumps(message).encode("utf-8")), encoding="utf-8")
@@ -181,7 +182,7 @@ def cli_in_process(message: dict[str, Any], monkeypatch: Any) -> Run:
         patch.setattr(sys, "stdout", stdout)
         patch.setattr(sys, "stderr", stderr)
         try:
-            run_cli(PACKAGE, ["run"])
+            run_cli(PACKAGE, ["--debug", "run"] if debug else ["run"])
             code = 0
         except SystemExit as done:
             code = done.code if isinstance(done.code, int) else 1

@@ -1,22 +1,18 @@
 """In-process CLI runs for the services-area tests: ``icon_pagerduty [--debug] run`` in this process.
 
 ``act(action, input, connection=None, debug=False)`` sends one message through the CLI entry
-point, as ``golden.cli_in_process`` does, and checks that no secret of the demo account (API
+point (``golden.cli_in_process``), and checks that no secret of the demo account (API
 keys, routing keys) was printed; ``--debug`` mirrors the step's log to stderr.
 """
 
 from __future__ import annotations
 
-import io
-import json
-import sys
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from actionkit.cli import run_cli
-from unit_test.e2e.golden import PACKAGE
+from unit_test.e2e import golden
 
 
 @dataclass
@@ -55,20 +51,10 @@ def act_fixture(monkeypatch, connection, secrets):
             debug: bool = False) -> Step:
         message = {"type": "action_start", "version": "v1",
                    "body": {"action": action, "meta": {}, "connection": conn or connection, "input": inp}}
-        stdin = io.TextIOWrapper(io.BytesIO(json.dumps(message).encode("utf-8")), encoding="utf-8")
-        stdout, stderr = io.StringIO(), io.StringIO()
-        with monkeypatch.context() as patch:
-            patch.setattr(sys, "stdin", stdin)
-            patch.setattr(sys, "stdout", stdout)
-            patch.setattr(sys, "stderr", stderr)
-            try:
-                run_cli(PACKAGE, ["--debug", "run"] if debug else ["run"])
-                code = 0
-            except SystemExit as done:
-                code = done.code if isinstance(done.code, int) else 1
+        done = golden.cli_in_process(message, monkeypatch, debug)
         for secret in secrets:
-            assert secret not in stdout.getvalue() and secret not in stderr.getvalue(), "a secret was printed"
-        return Step(code, json.loads(stdout.getvalue()), stdout.getvalue(), stderr.getvalue())
+            assert secret not in done.stdout and secret not in done.stderr, "a secret was printed"
+        return Step(done.exit_code, done.envelope, done.stdout, done.stderr)
 
     return run
 
