@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Callable
 from typing import Any
 
 from actionkit.errors import InputError, PluginError
 from actionkit.masking import Masker
+from actionkit.patterns import LazyPattern
 from actionkit.validate import json_type
 from actionkit.values import non_finite_paths
 
@@ -71,7 +71,7 @@ class Call:
 
 # A \\uD800-\\uDFFF escape: JSON text that may decode to a lone surrogate, which no UTF-8 output
 # can carry; only such text pays for the full check.
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE_ESCAPE = LazyPattern(r"\\u[dD][89a-fA-F]")
 
 
 def parse_json(text: str | bytes, what: str) -> Any:
@@ -82,7 +82,8 @@ def parse_json(text: str | bytes, what: str) -> Any:
         raise InputError(f"{what} is not valid JSON: {exc}.", ENVELOPE_HELP) from None
     except RecursionError:
         raise InputError(f"{what} nests arrays or objects too deeply to read.", ENVELOPE_HELP) from None
-    if _SURROGATE_ESCAPE.search(text if isinstance(text, str) else text.decode("utf-8", "replace")):
+    decoded = text if isinstance(text, str) else text.decode("utf-8", "replace")
+    if "\\u" in decoded and _SURROGATE_ESCAPE.search(decoded):
         try:
             json.dumps(value, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError:

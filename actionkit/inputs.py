@@ -17,7 +17,6 @@ inputs declared with ``resolve`` (``x-resolve``) into IDs through the connection
 
 from __future__ import annotations
 
-import difflib
 import logging
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -169,6 +168,8 @@ def _unknown(key: Any, rules: Rules, root: str, what: str) -> str:
     """``unknown input 'serverity'; did you mean 'severity'?``"""
     noun = _noun(root)
     key = str(key)
+    import difflib  # only a mistyped name pays for it: every cold ``run`` imports this module
+
     candidates = rules.names + list(rules.aliases)
     close = difflib.get_close_matches(key[:100], candidates, n=1, cutoff=0.6)
     if not close:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import signal
 import sys
 import threading
 from typing import Any
@@ -135,6 +134,8 @@ def _stop_on_sigterm(instance: Any) -> Any:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    import signal  # only triggers and tasks need it: an action's cold ``run`` does not load it
+
     previous = signal.signal(signal.SIGTERM, lambda signum, frame: instance.stop())
     try:
         yield

@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from datetime import datetime
 from typing import Any
+
+from actionkit.patterns import LazyPattern
 
 __all__ = ["SchemaValidator", "validate", "is_valid", "format_path", "json_type", "is_iso_datetime"]
 
@@ -44,13 +45,13 @@ ANNOTATIONS = frozenset(
     }
 )
 DATE_TIME_EXAMPLE = "2024-01-31T13:45:00Z"
-_ISO = re.compile(
+_ISO = LazyPattern(
     r"(\d{4})-(\d\d)-(\d\d)"
     r"(?:[Tt ](\d\d):(\d\d)(?::(\d\d)(?:[.,]\d{1,9})?)?(?:[Zz]|[+-](\d\d)(?::?(\d\d))?)?)?\Z"
 )
 KNOWN_TYPES = frozenset({"string", "integer", "number", "boolean", "object", "array", "null"})
 
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_IDENTIFIER = LazyPattern(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _MAX_SHOWN = 60
 
 

@@ -5,7 +5,9 @@
 and a bare script that imports requests and makes the same HTTP call. The same ``run`` of a
 generated copy of the plugin with 150 actions (``bench.synthetic``) shows whether a cold start
 depends on the number of actions. Commands are interleaved round by round so drift hits all of
-them alike; each figure is the median of the rounds, with the child's own peak RSS (from ``wait4``).
+them alike; each time is the median of the rounds, with the child's own peak RSS (from ``wait4``).
+A ratio is the median of the ratios within each round: the two commands ran back to back, so a
+slow spell of the machine (this one's ``python -c pass`` varies by 40% between minutes) divides out.
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ from .common import (
     import_time_top,
     median,
     ms,
-    ratio,
     run_child,
 )
 from .synthetic import SYNTHETIC_ACTIONS, synthetic_plugin
@@ -39,6 +40,7 @@ TITLE = "Cold start (one process per command)"
 RUN_TARGET_S = 0.15
 RUN_TARGET_RATIO = 1.05  # cold run against the bare requests script
 SCALE_TARGET_RATIO = 1.05  # cold run with 150 actions against the same run with the real spec
+ROUNDS_PER_REPEAT = 2  # a round takes about half a second: 30 of them resolve a few percent
 RUN = "run get_user_by_id"
 RUN_SYNTHETIC = f"run get_user_by_id, {SYNTHETIC_ACTIONS} actions"
 BARE_SCRIPT = """\
@@ -73,7 +75,7 @@ def run(cfg: Config) -> dict[str, Any]:
             "info": ([sys.executable, str(ENTRY), "info"], b"", None),
         }
         samples: dict[str, list] = {name: [] for name in commands}
-        for round_number in range(cfg.repeats + 1):
+        for round_number in range(ROUNDS_PER_REPEAT * cfg.repeats + 1):
             for name, (argv, stdin, env) in commands.items():
                 sample = run_child(argv, stdin, env)
                 _check(name, sample)
@@ -92,7 +94,9 @@ def run(cfg: Config) -> dict[str, Any]:
         "profile": profile,
         "notes": [
             "Bytecode compiled first (python -m compileall); children run without PYTHONDONTWRITEBYTECODE.",
-            f"{cfg.repeats} interleaved rounds after one warm-up round; peak RSS is the child's ru_maxrss.",
+            f"{ROUNDS_PER_REPEAT * cfg.repeats} interleaved rounds after one warm-up round; peak RSS is the "
+            "child's ru_maxrss; a ratio is the median of the rounds' ratios (each round runs both back to "
+            "back).",
             f"python -X importtime -c pass (one sample): {' '.join(startup[0].split())}.",
             f"'{RUN_SYNTHETIC}': a generated copy of the plugin whose spec has {SYNTHETIC_ACTIONS} actions "
             "(bench/synthetic.py), run from a temporary directory; its ratio is to the real spec's run.",
@@ -110,18 +114,23 @@ def _figures(samples: dict[str, list]) -> dict[str, dict[str, Any]]:
             "min_s": round(min(s.seconds for s in found), 4),
             "peak_rss_mib": round(median([s.maxrss_kib for s in found]) / 1024, 1),
             "samples": len(found),
+            "rounds_s": [round(s.seconds, 4) for s in found],
         }
         for name, found in samples.items()
     }
-    python_floor = figures["python -c pass"]["median_s"]
     bare_floor = figures["bare requests script"]["median_s"]
-    for figure in figures.values():
-        figure["x_python"] = ratio(figure["median_s"], python_floor)
-        figure["x_bare"] = ratio(figure["median_s"], bare_floor)
+    for name, figure in figures.items():
+        figure["x_python"] = paired_ratio(samples[name], samples["python -c pass"])
+        figure["x_bare"] = paired_ratio(samples[name], samples["bare requests script"])
         figure["minus_bare_ms"] = round((figure["median_s"] - bare_floor) * 1000, 1)
-    synthetic = figures[RUN_SYNTHETIC]
-    synthetic["x_real_spec"] = ratio(synthetic["median_s"], figures[RUN]["median_s"])
+    figures[RUN_SYNTHETIC]["x_real_spec"] = paired_ratio(samples[RUN_SYNTHETIC], samples[RUN])
     return figures
+
+
+def paired_ratio(measured: list, floor: list) -> float | None:
+    """The median over rounds of ``measured / floor`` within the round."""
+    ratios = [m.seconds / f.seconds for m, f in zip(measured, floor, strict=True) if f.seconds]
+    return round(median(ratios), 3) if ratios else None
 
 
 def _targets(figures: dict[str, Any], profile: list[str], python_floor: float, bare_floor: float) -> list:

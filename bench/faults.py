@@ -11,7 +11,6 @@ state: each trigger must open exactly one incident however many attempts it took
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 import time
@@ -71,8 +70,7 @@ def run(cfg: Config) -> dict[str, Any]:
         "most_attempts": max(r["most_attempts"] for r in faulted),
         "failures": [f for r in faulted for f in r["failures"]][:3],
         "fault_free_all_succeeded": all(r["succeeded"] == r["triggers"] for r in runs["fault-free"]),
-        "retry_policy": {k: v for k, v in dataclasses.asdict(policy).items()
-                         if k not in ("sleep", "random", "clock")},
+        "retry_policy": policy.bounds(),
     }
     failed = totals["triggers"] - totals["succeeded"]
     give_up = cfg.fault_fraction ** policy.max_attempts

@@ -1,7 +1,10 @@
 """The PagerDuty clients: ``RestClient`` (REST API v2) and ``EventsClient`` (Events API), with their errors.
 
 Every error is a ``PagerDutyError`` and also the actionkit error of its kind (see ``errors``).
+``EventsClient`` is imported on first use: a REST action's cold ``run`` never loads the Events code.
 """
+
+from typing import Any
 
 from .errors import (
     BadRequest,
@@ -26,10 +29,9 @@ from .errors import (
     error_from_response,
     mask,
 )
-from .events import EVENTS_URL, EventsClient
 from .rest import REST_URL, RestClient
 from .retry import NO_RETRY, RetryPolicy
-from .urls import ALLOWED_HOSTS_VARIABLE
+from .urls import ALLOWED_HOSTS_VARIABLE, EVENTS_URL
 from .wire import encode_params
 
 EU_EVENTS_URL = "https://events.eu.pagerduty.com"
@@ -68,3 +70,11 @@ __all__ = [
     "error_from_response",
     "mask",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "EventsClient":
+        from .events import EventsClient
+
+        return EventsClient
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -16,7 +16,6 @@ key the step needs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .errors import Forbidden, NotFound, PagerDutyError
@@ -45,13 +44,18 @@ FULL_KEY_HELP = (
 )
 
 
-@dataclass(frozen=True)
 class KeyAccess:
     """What the connection's key is: ``level`` account or user, ``read_only``, and its user if any."""
 
-    level: str
-    read_only: bool
-    user: dict[str, Any] | None = None
+    # Plain classes rather than dataclasses here and across the client: importing dataclasses and
+    # generating their methods costs a cold ``run`` about 15 ms (bench/ cold start).
+    __slots__ = ("level", "read_only", "user")
+
+    def __init__(self, level: str, read_only: bool, user: dict[str, Any] | None = None):
+        self.level, self.read_only, self.user = level, read_only, user
+
+    def __repr__(self) -> str:
+        return f"KeyAccess({self.level!r}, read_only={self.read_only})"
 
     def describe(self) -> str:
         """"a read-only account-level key", "a user-level key of Ada Admin (ada@example.com), ..." """

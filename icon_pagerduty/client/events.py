@@ -29,6 +29,7 @@ from .errors import (
 )
 from .http import HttpCore, NoAuth, Timeout, default_user_agent
 from .retry import RetryPolicy
+from .urls import EVENTS_URL
 
 # Every event carries a dedup key, so a repeat is harmless: events get more attempts than REST
 # calls (six in 30 s), which keeps a trigger through a 30% fault rate from giving up (0.07%).
@@ -37,7 +38,6 @@ EVENTS_RETRY = RetryPolicy(max_attempts=6)
 # Failures after which the event may or may not have been accepted.
 ANSWER_LOST = (Unreachable, ServerError, UnexpectedResponse, OutcomeUnknown, StepTimeout, RateLimited)
 
-EVENTS_URL = "https://events.pagerduty.com"
 ENQUEUE_PATH = "/v2/enqueue"
 CHANGE_PATH = "/v2/change/enqueue"
 V1_PATH = "/generic/2010-04-15/create_event.json"

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 import threading
 import weakref
 from collections.abc import Iterable, Mapping
@@ -22,6 +21,8 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.auth import AuthBase
+
+from actionkit.patterns import LazyPattern
 
 from . import transport
 from .errors import (
@@ -46,7 +47,7 @@ from .wire import Call, NoAuth, Timeout, TokenAuth, check_timeout, default_user_
 log = logging.getLogger("icon_pagerduty.client")
 
 RETRYABLE_SERVER_STATUSES = frozenset({500, 502, 503, 504})
-ABSOLUTE_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+ABSOLUTE_URL = LazyPattern(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 # A retryable failure and the wait the server asked for (None: the policy's backoff).
 Retry = tuple[PagerDutyError, "float | None"]
 

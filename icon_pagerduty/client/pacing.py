@@ -21,15 +21,17 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 
-@dataclass
 class Pace:
-    interval: float = 0.0  # seconds between two requests, from the latest headers
-    last_slot: float = -math.inf  # when the latest request was allowed to go
-    remaining: int | None = None
-    reset: float | None = None
+    """``interval``: seconds between two requests, from the latest headers; ``last_slot``: when the
+    latest request was allowed to go; ``remaining`` and ``reset`` as the latest headers said."""
+
+    __slots__ = ("interval", "last_slot", "remaining", "reset")
+
+    def __init__(self, interval: float = 0.0, last_slot: float = -math.inf, remaining: int | None = None,
+                 reset: float | None = None):
+        self.interval, self.last_slot, self.remaining, self.reset = interval, last_slot, remaining, reset
 
 
 def read_headers(headers: Mapping[str, str]) -> tuple[int, float] | None:

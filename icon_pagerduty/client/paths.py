@@ -6,18 +6,19 @@ once any server or proxy normalises the path; an encoded slash could reach anoth
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote, unquote
 
+from actionkit.patterns import LazyPattern
+
 from .errors import InvalidInput
 
-PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+PLACEHOLDER = LazyPattern(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 DOT_SEGMENTS = frozenset({".", ".."})
 # Whitespace, control characters and a backslash (which some servers read as "/") never belong
 # in a PagerDuty path.
-FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f\\]")
+FORBIDDEN = LazyPattern(r"[\s\x00-\x1f\x7f\\]")
 
 
 def segment(value: Any, name: str = "id") -> str:

@@ -19,29 +19,28 @@ Adding a kind is one line in ``KINDS``.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from actionkit.patterns import LazyPattern
 
 from .errors import InvalidInput
 
 if TYPE_CHECKING:
     from .rest import RestClient
 
-ID = re.compile(r"^(?:P[A-Z0-9]{6}|[A-Z0-9]{14})$")
+ID = LazyPattern(r"^(?:P[A-Z0-9]{6}|[A-Z0-9]{14})$")
 CANDIDATES_SHOWN = 10
 
 
-@dataclass(frozen=True)
 class Kind:
     """How names of one kind are looked up: ``GET path`` (with ``query=<value>`` when ``query``),
-    the wrapper key of the list, and the field compared with the value."""
+    the wrapper ``key`` of the list, the ``field`` compared with the value, and the ``noun``
+    messages name it by (the kind with spaces by default)."""
 
-    path: str
-    key: str
-    field: str = "name"
-    query: bool = True
-    noun: str = ""  # as messages name it; the kind with spaces by default
+    __slots__ = ("path", "key", "field", "query", "noun")
+
+    def __init__(self, path: str, key: str, field: str = "name", query: bool = True, noun: str = ""):
+        self.path, self.key, self.field, self.query, self.noun = path, key, field, query, noun
 
 
 KINDS: dict[str, Kind] = {

@@ -9,26 +9,29 @@ matches from them. No endpoint needs a method of its own: an action declares its
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from .access import explain_forbidden
+from actionkit.patterns import LazyPattern
+
 from .errors import BadRequest, Forbidden, InvalidConfig, InvalidInput, MissingFrom, UnexpectedResponse, mask
 from .http import HttpCore, Timeout, TokenAuth, default_user_agent
-from .pagination import CURSOR_PATHS, OFFSET_CEILING, PAGE_SIZE, WINDOWED_PATHS, Fetch, Pager
 from .paths import check_segments, segment
-from .resolver import Resolver
 from .retry import RetryPolicy
 
-__all__ = ["OFFSET_CEILING", "PAGE_SIZE", "REST_URL", "Reply", "RestClient", "check_email", "segment"]
+# Listings, names for IDs and explaining a 403 load their modules on first use: a cold ``run``
+# of a plain get needs none of them.
+if TYPE_CHECKING:
+    from .pagination import Fetch
+    from .resolver import Resolver
+
+__all__ = ["REST_URL", "Reply", "RestClient", "check_email", "segment"]
 
 REST_URL = "https://api.pagerduty.com"
 ACCEPT = "application/vnd.pagerduty+json;version=2"
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
-KEY_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f]")
+EMAIL = LazyPattern(r"^[^@\s]+@[^@\s]+$")
+KEY_FORBIDDEN = LazyPattern(r"[\s\x00-\x1f\x7f]")
 
 
 def check_email(value: str, field: str) -> str:
@@ -37,13 +40,16 @@ def check_email(value: str, field: str) -> str:
     return value
 
 
-@dataclass
 class Reply:
     """A whole 2xx answer: status, headers (names in lower case) and decoded body (``None`` if empty)."""
 
-    status: int
-    headers: dict[str, str]
-    body: Any
+    __slots__ = ("status", "headers", "body")
+
+    def __init__(self, status: int, headers: dict[str, str], body: Any):
+        self.status, self.headers, self.body = status, headers, body
+
+    def __repr__(self) -> str:
+        return f"Reply({self.status}, {self.body!r:.200})"
 
 
 class RestClient:
@@ -138,6 +144,8 @@ class RestClient:
         except Forbidden as error:
             if not explain or method.upper() == "GET":
                 raise
+            from .access import explain_forbidden
+
             raise explain_forbidden(self, error, method.upper()) from None
 
     def call(self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None,
@@ -190,7 +198,7 @@ class RestClient:
         key: str | None = None,
         params: Mapping[str, Any] | None = None,
         *,
-        page_size: int = PAGE_SIZE,
+        page_size: int | None = None,
         cursor: bool | None = None,
         split: bool | None = None,
         fetch: Fetch | None = None,
@@ -205,6 +213,8 @@ class RestClient:
         listings log their progress at most once a second. ``fetch(params)`` replaces the GET of
         one page (``rest_call`` uses it to keep the headers).
         """
+        from .pagination import CURSOR_PATHS, PAGE_SIZE, WINDOWED_PATHS, Pager
+
         shown = self._http.shown_path("GET", path)
         bare = shown.split("?", 1)[0]
         cursor = bool(CURSOR_PATHS.match(bare)) if cursor is None else cursor
@@ -212,7 +222,7 @@ class RestClient:
         if fetch is None:
             def fetch(query: dict[str, Any]) -> Any:
                 return self.request("GET", path, params=query)
-        pager = Pager(fetch, shown, key, page_size=page_size, clock=self.clock)
+        pager = Pager(fetch, shown, key, page_size=page_size or PAGE_SIZE, clock=self.clock)
         return pager.items(dict(params or {}), cursor=cursor, split=split)
 
     def find(self, path: str, key: str, field: str, value: Any,
@@ -228,6 +238,8 @@ class RestClient:
 
     def resolver(self) -> Resolver:
         """A fresh per-call resolver of names to IDs (see ``icon_pagerduty.client.resolver``)."""
+        from .resolver import Resolver
+
         return Resolver(self)
 
     # -- From -----------------------------------------------------------------------------------

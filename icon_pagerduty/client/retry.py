@@ -8,7 +8,6 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from actionkit.logs import current_capture
@@ -16,7 +15,6 @@ from actionkit.logs import current_capture
 DEFAULT_STEP_TIMEOUT = 120.0
 
 
-@dataclass(frozen=True)
 class RetryPolicy:
     """Bounded retries. Every attribute is named so a connection or a test can tune one of them.
 
@@ -34,26 +32,58 @@ class RetryPolicy:
     * ``sleep``, ``clock`` and ``random`` are injectable so tests neither sleep nor depend on chance.
     """
 
-    max_attempts: int = 4
-    max_connect_attempts: int = 3
-    backoff_base: float = 0.5
-    backoff_cap: float = 8.0
-    jitter: float = 0.25
-    reset_jitter: float = 0.5
-    step_timeout: float = DEFAULT_STEP_TIMEOUT
-    sleep: Callable[[float], None] = field(default=time.sleep, repr=False, compare=False)
-    clock: Callable[[], float] = field(default=time.monotonic, repr=False, compare=False)
-    random: Callable[[], float] = field(default=random.random, repr=False, compare=False)
+    # A plain class, not a dataclass: see KeyAccess in access.py. Shared policies are module
+    # constants, so attributes cannot be set after __init__; ``replace`` makes a changed copy.
+    BOUNDS = ("max_attempts", "max_connect_attempts", "backoff_base", "backoff_cap", "jitter",
+              "reset_jitter", "step_timeout")
+    __slots__ = (*BOUNDS, "sleep", "clock", "random")
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        max_attempts: int = 4,
+        max_connect_attempts: int = 3,
+        backoff_base: float = 0.5,
+        backoff_cap: float = 8.0,
+        jitter: float = 0.25,
+        reset_jitter: float = 0.5,
+        step_timeout: float = DEFAULT_STEP_TIMEOUT,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        random: Callable[[], float] = random.random,
+    ):
+        for name, value in locals().items():  # every parameter is the attribute of its name
+            if name != "self":
+                object.__setattr__(self, name, value)
         for name in ("max_attempts", "max_connect_attempts"):
             if getattr(self, name) < 1:
                 raise ValueError(f"RetryPolicy.{name} must be at least 1")
         for name in ("backoff_base", "backoff_cap", "jitter", "reset_jitter"):
             if getattr(self, name) < 0:
                 raise ValueError(f"RetryPolicy.{name} must not be negative")
-        if not (isinstance(self.step_timeout, (int, float)) and 0 < self.step_timeout < math.inf):
+        if not (isinstance(step_timeout, (int, float)) and 0 < step_timeout < math.inf):
             raise ValueError("RetryPolicy.step_timeout must be a positive number of seconds")
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"RetryPolicy is immutable; use replace({name}=...)")
+
+    def replace(self, **changes: object) -> RetryPolicy:
+        """A copy with ``changes``, checked as a new policy is."""
+        current = {name: getattr(self, name) for name in self.__slots__}
+        return RetryPolicy(**{**current, **changes})  # type: ignore[arg-type]
+
+    def bounds(self) -> dict[str, float]:
+        """The numeric settings, as reports show them (the injectable functions left out)."""
+        return {name: getattr(self, name) for name in self.BOUNDS}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RetryPolicy) and self.bounds() == other.bounds()
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.bounds().values()))
+
+    def __repr__(self) -> str:
+        return "RetryPolicy(" + ", ".join(f"{k}={v!r}" for k, v in self.bounds().items()) + ")"
 
     def backoff(self, retry_number: int) -> float:
         """The wait before retry ``retry_number`` (1 for the first retry) when the server named none."""

@@ -14,7 +14,6 @@ import errno
 import socket
 import ssl
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import requests
 
@@ -33,13 +32,16 @@ UNREACHABLE_ERRNOS = {
 }
 
 
-@dataclass(frozen=True)
 class Failure:
     """``kind`` (one of the constants above) and ``what`` happened, e.g. ``connection refused``."""
 
-    kind: str
-    what: str
-    timed_out: bool = False
+    __slots__ = ("kind", "what", "timed_out")
+
+    def __init__(self, kind: str, what: str, timed_out: bool = False):
+        self.kind, self.what, self.timed_out = kind, what, timed_out
+
+    def __repr__(self) -> str:
+        return f"Failure({self.kind!r}, {self.what!r})"
 
     @property
     def before_sending(self) -> bool:

@@ -11,12 +11,14 @@ The variable is read each time a connection is built, so it takes effect without
 from __future__ import annotations
 
 import os
-import re
 from urllib.parse import urlsplit
+
+from actionkit.patterns import LazyPattern
 
 from .errors import InvalidConfig
 
 ALLOWED_HOSTS_VARIABLE = "PLUGIN_ALLOWED_HOSTS"
+EVENTS_URL = "https://events.pagerduty.com"
 REST_HOSTS = ("api.pagerduty.com", "api.eu.pagerduty.com")
 EVENTS_HOSTS = ("events.pagerduty.com", "events.eu.pagerduty.com")
 DEFAULT_PORTS = {"https": 443, "http": 80}
@@ -24,11 +26,11 @@ DEFAULT_PORTS = {"https": 443, "http": 80}
 # Per connection field: what its value looks like, PagerDuty's hosts for it, and the API paths
 # people paste by mistake (a full endpoint instead of the base).
 FIELDS = {
-    "api_url": ("https://api.pagerduty.com", REST_HOSTS, re.compile(r"/(api/)?v\d+$|/(users|incidents)$")),
+    "api_url": ("https://api.pagerduty.com", REST_HOSTS, LazyPattern(r"/(api/)?v\d+$|/(users|incidents)$")),
     "events_url": (
         "https://events.pagerduty.com",
         EVENTS_HOSTS,
-        re.compile(r"/v\d+(/change)?(/enqueue)?$|/generic/[^/]+/create_event\.json$"),
+        LazyPattern(r"/v\d+(/change)?(/enqueue)?$|/generic/[^/]+/create_event\.json$"),
     ),
 }
 

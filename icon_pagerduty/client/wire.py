@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json as jsonlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import requests
@@ -99,19 +98,19 @@ def pinned_session(base_url: str) -> requests.Session:
     return session
 
 
-@dataclass
 class Call:
-    """One ``send``: the request as it goes on the wire, and what messages show of it."""
+    """One ``send``: the request as it goes on the wire, and what messages show of it: ``shown`` is
+    the path without query, secrets masked; ``hidden`` the secrets to mask in errors; ``operation``
+    the unit of rate limiting."""
 
-    method: str
-    url: str
-    shown: str  # the path without query, secrets masked
-    query: list[tuple[str, str]]
-    headers: dict[str, str]
-    data: bytes | None
-    idempotent: bool
-    hidden: tuple[str, ...]  # the secrets to mask in errors
-    operation: str  # the unit of rate limiting
+    __slots__ = ("method", "url", "shown", "query", "headers", "data", "idempotent", "hidden", "operation")
+
+    def __init__(self, *, method: str, url: str, shown: str, query: list[tuple[str, str]],
+                 headers: dict[str, str], data: bytes | None, idempotent: bool, hidden: tuple[str, ...],
+                 operation: str):
+        self.method, self.url, self.shown, self.query = method, url, shown, query
+        self.headers, self.data, self.idempotent = headers, data, idempotent
+        self.hidden, self.operation = hidden, operation
 
     @property
     def label(self) -> str:

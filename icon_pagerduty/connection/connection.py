@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
+from typing import TYPE_CHECKING
 
 from actionkit import Connection as BaseConnection
 from actionkit.errors import InputError
-from icon_pagerduty.client import EVENTS_URL, REST_URL, BadRequest, EventsClient, InvalidConfig, RestClient
-from icon_pagerduty.client.access import key_access
-from icon_pagerduty.client.events import EVENTS_RETRY
+from icon_pagerduty.client import EVENTS_URL, REST_URL, BadRequest, InvalidConfig, RestClient
 from icon_pagerduty.client.retry import DEFAULT_STEP_TIMEOUT, RetryPolicy
+from icon_pagerduty.client.urls import check_base_url
 
 from .schema import Input
+
+if TYPE_CHECKING:
+    from icon_pagerduty.client.events import EventsClient
 
 MAX_SECONDS = 3600.0
 
@@ -57,13 +59,24 @@ class Connection(BaseConnection[Input]):
             timeout=timeout,
             retry=RetryPolicy(step_timeout=step_timeout),
         ) if api_key else None
-        self.events = EventsClient(
-            base_url=params.events_url or EVENTS_URL,
-            timeout=timeout,
-            retry=dataclasses.replace(EVENTS_RETRY, step_timeout=step_timeout),
-        )
+        # Checked now so a bad events_url fails every step, though the client is built on first use.
+        self._events_url = check_base_url(params.events_url or EVENTS_URL, "events_url")
+        self._timeouts = timeout, step_timeout
+        self._events: EventsClient | None = None
         # A credential ({"secretKey": ...}), as the ecosystem wants every secret of a connection.
         self.default_service_key = (params.service_key or {}).get("secretKey")
+
+    @property
+    def events(self) -> EventsClient:
+        """The Events client, built on first use so a REST action never imports it. Two threads may
+        race to build it; the loser's client is dropped before it has opened any connection."""
+        if self._events is None:
+            from icon_pagerduty.client.events import EVENTS_RETRY, EventsClient
+
+            timeout, step_timeout = self._timeouts
+            retry = EVENTS_RETRY.replace(step_timeout=step_timeout)
+            self._events = EventsClient(base_url=self._events_url, timeout=timeout, retry=retry)
+        return self._events
 
     @property
     def has_rest(self) -> bool:
@@ -90,6 +103,8 @@ class Connection(BaseConnection[Input]):
             return {"success": True, "message": (
                 "No API key: only the event actions work, and acknowledge and resolve cannot confirm "
                 "their effect. Set api_key to a REST API key for the other actions.")}
+        from icon_pagerduty.client.access import key_access  # only the connection test needs it
+
         access = key_access(self.rest)
         message = f"The API key works; it is {access.describe()}."
         if access.read_only:

@@ -51,13 +51,16 @@ def test_cold_start_measures_each_command_and_its_memory(quick_run):
     assert list(figures) == ["python -c pass", "bare requests script", "run get_user_by_id",
                              cold_start.RUN_SYNTHETIC, "info"]
     for figure in figures.values():
-        assert figure["samples"] == 3
+        assert figure["samples"] == len(figure["rounds_s"]) == cold_start.ROUNDS_PER_REPEAT * 3
         assert figure["median_s"] > 0
         assert figure["peak_rss_mib"] > 1
     assert figures["bare requests script"]["x_bare"] == 1.0
     synthetic = figures[cold_start.RUN_SYNTHETIC]
-    real = figures["run get_user_by_id"]["median_s"]
-    assert synthetic["x_real_spec"] == round(synthetic["median_s"] / real, 2)
+    real = figures["run get_user_by_id"]["rounds_s"]
+    # Each round ran both back to back: the ratio is the median of the rounds' own ratios.
+    per_round = sorted(s / r for s, r in zip(synthetic["rounds_s"], real, strict=True))
+    middle = len(per_round) // 2
+    assert per_round[middle - 1] - 0.001 <= synthetic["x_real_spec"] <= per_round[middle] + 0.001
 
 
 def test_overhead_compares_each_action_with_its_bare_client_call(quick_run):

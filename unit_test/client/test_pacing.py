@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import heapq
 import math
 
@@ -58,7 +57,7 @@ def test_operations_are_paced_apart(rest, fake, waits):
 
 
 def test_a_pace_beyond_the_step_timeout_ends_the_step_saying_so(session, policy, fake, waits):
-    client = RestClient(CANARY_KEY, session=session, retry=dataclasses.replace(policy, step_timeout=30))
+    client = RestClient(CANARY_KEY, session=session, retry=policy.replace(step_timeout=30))
     fake.expect("GET", "/users/PXYZ123", body={"user": USER}, reply_headers=limit(1, 50))
     client.get_user("PXYZ123")
     with pytest.raises(StepTimeout) as caught:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from datetime import datetime, timezone
 
@@ -73,7 +72,7 @@ def test_idempotent_writes_are_retried_on_server_errors(rest, fake, waits, metho
 
 
 def test_jitter_adds_at_most_its_fraction_and_each_wait_is_capped(session, fake, waits, policy):
-    jittery = dataclasses.replace(policy, max_attempts=6, backoff_cap=3.0, random=lambda: 1.0)
+    jittery = policy.replace(max_attempts=6, backoff_cap=3.0, random=lambda: 1.0)
     client = RestClient(CANARY_KEY, session=session, retry=jittery)
     for _ in range(5):
         fake.expect("GET", "/users/PXYZ123", status=500, body=INTERNAL)
@@ -91,7 +90,7 @@ def test_ratelimit_reset_is_honoured(rest, fake, waits):
 
 
 def test_ratelimit_reset_gets_a_little_jitter(session, fake, waits, policy):
-    client = RestClient(CANARY_KEY, session=session, retry=dataclasses.replace(policy, random=lambda: 1.0))
+    client = RestClient(CANARY_KEY, session=session, retry=policy.replace(random=lambda: 1.0))
     fake.expect("GET", "/users/PXYZ123", status=429, body=RATE_LIMITED, reply_headers=reset_in("7"))
     fake.expect("GET", "/users/PXYZ123", body={"user": USER})
     client.get_user("PXYZ123")
@@ -114,7 +113,7 @@ def test_bare_429_without_headers_or_body_backs_off(rest, fake, waits):
 
 
 def test_reset_beyond_the_step_timeout_fails_at_once_with_the_reset_time(session, fake, waits, policy):
-    client = RestClient(CANARY_KEY, session=session, retry=dataclasses.replace(policy, step_timeout=30))
+    client = RestClient(CANARY_KEY, session=session, retry=policy.replace(step_timeout=30))
     fake.expect("GET", "/users/PXYZ123", status=429, body=RATE_LIMITED, reply_headers=reset_in("45"))
     with pytest.raises(RateLimited) as caught:
         client.get_user("PXYZ123")
@@ -128,7 +127,7 @@ def test_reset_beyond_the_step_timeout_fails_at_once_with_the_reset_time(session
 
 
 def test_step_timeout_spent_by_earlier_waits_ends_the_call(session, fake, waits, policy):
-    client = RestClient(CANARY_KEY, session=session, retry=dataclasses.replace(policy, step_timeout=1.2))
+    client = RestClient(CANARY_KEY, session=session, retry=policy.replace(step_timeout=1.2))
     fake.expect("GET", "/users/PXYZ123", status=503, body=INTERNAL)
     fake.expect("GET", "/users/PXYZ123", status=503, body=INTERNAL)
     with pytest.raises(ServerError) as caught:

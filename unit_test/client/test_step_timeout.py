@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 import requests
 
@@ -22,7 +20,7 @@ def reset(seconds: str) -> dict[str, str]:
 @pytest.fixture
 def client(session, policy) -> RestClient:
     """A client whose steps may take 5 s, with the usual (10, 60) s request timeouts."""
-    return RestClient(CANARY_KEY, session=session, retry=dataclasses.replace(policy, step_timeout=5))
+    return RestClient(CANARY_KEY, session=session, retry=policy.replace(step_timeout=5))
 
 
 def test_request_timeouts_shrink_to_what_is_left_of_the_step(client, fake, waits):

@@ -62,3 +62,27 @@ def test_a_run_imports_the_same_modules_whatever_the_number_of_actions(sim, conn
         "icon_pagerduty.actions.get_user_by_id.schema",
         "icon_pagerduty.actions.rest_action",  # the declarative base it is written on
     ]
+
+
+# Modules a REST action's run has no use for, each costing a cold start milliseconds: the Events
+# client, and the standard library's heavy imports (dataclasses brings inspect, ast and dis).
+NOT_FOR_A_REST_RUN = {"icon_pagerduty.client.events", "icon_pagerduty.client.pagination",
+                      "icon_pagerduty.client.resolver", "dataclasses", "difflib", "uuid", "signal"}
+
+
+def test_a_rest_action_run_leaves_out_the_events_client_and_heavy_imports(sim, connection):
+    user = sim.state()["users"][0]
+    message = {"type": "action_start", "version": "v1", "body": {
+        "action": "get_user_by_id", "meta": {}, "connection": connection, "input": {"id": user["id"]}}}
+    envelope, modules = _imported(ROOT, message)
+    assert envelope["body"]["status"] == "ok"
+    assert modules & NOT_FOR_A_REST_RUN == set()
+
+
+def test_an_event_action_run_loads_the_events_client_when_it_needs_it(sim, connection):
+    message = {"type": "action_start", "version": "v1", "body": {
+        "action": "send_trigger_event", "meta": {}, "connection": connection,
+        "input": {"description": "Disk full on db-1", "incident_key": "import-check-db-1"}}}
+    envelope, modules = _imported(ROOT, message)
+    assert envelope["body"]["status"] == "ok", envelope
+    assert "icon_pagerduty.client.events" in modules
