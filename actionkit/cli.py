@@ -22,7 +22,7 @@ import importlib
 import json
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     import click
@@ -38,12 +38,20 @@ LABEL_WIDTH = 13
 SamplePresets = dict[str, tuple[str, Callable[[str], dict[str, Any]]]]
 
 
-def run_cli(package: str, argv: list[str] | None = None, sample_presets: SamplePresets | None = None) -> None:
-    """Run the CLI of plugin ``package`` (``sys.argv[1:]`` by default); exits the process."""
+def run_cli(package: str, argv: list[str] | None = None, sample_presets: SamplePresets | None = None, *,
+            skip_teardown: bool = False) -> None:
+    """Run the CLI of plugin ``package`` (``sys.argv[1:]`` by default); exits the process.
+
+    ``skip_teardown``: the caller is the process's entry program, so ``run`` and ``test`` end the
+    process as soon as their output is flushed (see ``exit_now``). Tests calling in process leave it off.
+    """
     args = sys.argv[1:] if argv is None else list(argv)
     debug = args[:1] == ["--debug"]
     if args[debug:] in (["run"], ["test"]):
-        sys.exit(_serve(package, test=args[debug:] == ["test"], debug=debug))
+        code = _serve(package, test=args[debug:] == ["test"], debug=debug)
+        if skip_teardown:
+            exit_now(code)
+        sys.exit(code)
     build_cli(package, sample_presets).main(args=args, prog_name=package, standalone_mode=True)
 
 
@@ -181,6 +189,23 @@ def _serve(package: str, *, test: bool, debug: bool) -> int:
     if not result.ok:
         print(f"{package}: {result.envelope['body'].get('error') or 'failed'}", file=sys.stderr)
     return result.exit_code
+
+
+def exit_now(code: int) -> NoReturn:
+    """End the process without the interpreter's teardown, which frees every module and object one
+    by one: with requests loaded that takes about 25 ms, a fifth of a cold ``run``, for memory the
+    kernel takes back anyway. Logs and both streams are flushed first; nothing else is pending, as
+    the step has returned and ``run`` leaves no thread behind."""
+    import logging  # noqa: PLC0415
+    import os  # noqa: PLC0415
+
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader that went away: a normal exit could not write either
+            pass
+    os._exit(code)
 
 
 def _info_text(data: Any) -> str:

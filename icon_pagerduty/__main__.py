@@ -13,7 +13,7 @@ SIM_HELP = ("Fill the connection for the local PagerDuty of `make sim` (at PAGER
 def main() -> None:
     from actionkit.cli import run_cli
 
-    run_cli("icon_pagerduty", sample_presets={"sim": (SIM_HELP, simulator_connection)})
+    run_cli("icon_pagerduty", sample_presets={"sim": (SIM_HELP, simulator_connection)}, skip_teardown=True)
 
 
 # Actions that need a user-level API key: their --sim connection has Ada Admin's user key instead.

@@ -49,7 +49,7 @@ def test_results_name_the_machine_and_every_benchmark_run(quick_run):
 def test_cold_start_measures_each_command_and_its_memory(quick_run):
     figures = quick_run[1]["benchmarks"]["cold_start"]["figures"]
     assert list(figures) == ["python -c pass", "bare requests script", "run get_user_by_id",
-                             cold_start.RUN_SYNTHETIC, "info"]
+                             cold_start.RUN_SYNTHETIC, cold_start.RUN_TEARDOWN, "info"]
     for figure in figures.values():
         assert figure["samples"] == len(figure["rounds_s"]) == cold_start.ROUNDS_PER_REPEAT * 3
         assert figure["median_s"] > 0

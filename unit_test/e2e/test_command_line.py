@@ -96,6 +96,25 @@ def test_the_readme_example_finds_its_user_in_the_demo_account(sim):
     assert (output["found"], output["user"]["email"]) == (True, message["body"]["input"]["email"])
 
 
+def test_the_entry_program_flushes_everything_before_it_ends_the_process(sim):
+    """The entry program skips the interpreter's teardown (actionkit.cli.exit_now): the envelope, the
+    debug log on stderr, the one-line diagnostic and the exit code must all still come out."""
+    creds = sim.credentials()
+    connection = {"api_key": {"secretKey": creds["account_token"]}, "api_url": sim.url}
+    message = {"type": "action_start", "version": "v1", "body": {
+        "action": "get_user_by_id", "meta": {}, "connection": connection, "input": {"id": "PNOSUCH"}}}
+    done = _run([*ENTRY, "--debug", "run"], input=json.dumps(message))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["body"]["output"] == {"found": False}
+    assert done.stdout.endswith("}\n") and done.stdout.count("\n") == 1
+    assert "GET /users/PNOSUCH" in done.stderr  # the debug log, mirrored to stderr
+    message["body"]["input"] = {"id": ".."}
+    failed = _run([*ENTRY, "run"], input=json.dumps(message))
+    assert failed.returncode == 1
+    assert json.loads(failed.stdout)["body"]["status"] == "error"
+    assert failed.stderr.startswith("icon_pagerduty: ") and failed.stderr.endswith("\n")
+
+
 @pytest.mark.parametrize("command", [[], ["run"], ["test"], ["info"], ["sample"], ["http"]],
                          ids=["main", "run", "test", "info", "sample", "http"])
 def test_cli_help_speaks_plainly(command):
