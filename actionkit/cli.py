@@ -57,21 +57,31 @@ def run_cli(package: str, argv: list[str] | None = None, sample_presets: SampleP
 
 def build_cli(package: str, sample_presets: SamplePresets | None = None) -> click.Group:
     """The click group of plugin ``package``; ``run_cli`` is what entry programs call."""
+    cli = _group(package)
+    _add_step_commands(cli, package)
+    _add_info(cli, package)
+    _add_sample(cli, package, dict(sample_presets or {}))
+    _add_http(cli, package)
+    return cli
+
+
+def _manifest(package: str) -> Any:
     import click  # noqa: PLC0415  (see the module docstring)
 
-    presets = dict(sample_presets or {})
+    try:
+        return importlib.import_module(f"{package}.manifest")
+    except ImportError as exc:
+        raise click.ClickException(
+            f"cannot load {package}.manifest ({exc}); generate it with: python -m actionkit generate"
+        ) from None
 
-    def manifest() -> Any:
-        try:
-            return importlib.import_module(f"{package}.manifest")
-        except ImportError as exc:
-            raise click.ClickException(
-                f"cannot load {package}.manifest ({exc}); generate it with: python -m actionkit generate"
-            ) from None
+
+def _group(package: str) -> click.Group:
+    import click  # noqa: PLC0415
 
     def show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
         if value and not ctx.resilient_parsing:
-            click.echo(manifest().PLUGIN["version"])
+            click.echo(_manifest(package).PLUGIN["version"])
             ctx.exit(0)
 
     @click.group(
@@ -92,6 +102,13 @@ def build_cli(package: str, sample_presets: SamplePresets | None = None) -> clic
             click.echo(ctx.get_help())
             ctx.exit(0)
 
+    return cli
+
+
+def _add_step_commands(cli: click.Group, package: str) -> None:
+    """``run`` and ``test``, as click sees them (``run_cli`` serves the plain forms without click)."""
+    import click  # noqa: PLC0415
+
     @cli.command(help="Run the component named in the message read from stdin; print its result, one JSON "
                  "envelope.", short_help="Run the component named in the message on stdin.")
     @click.pass_context
@@ -105,22 +122,27 @@ def build_cli(package: str, sample_presets: SamplePresets | None = None) -> clic
     def test(ctx: click.Context) -> None:
         ctx.exit(_serve(package, test=True, debug=ctx.obj["debug"]))
 
+
+def _add_info(cli: click.Group, package: str) -> None:
+    import click  # noqa: PLC0415
+
     @cli.command(help="Describe the plugin and its components.")
     @click.option("--json", "as_json", is_flag=True, help="Print JSON for machines instead of text.")
     def info(as_json: bool) -> None:
-        data = manifest()
+        data = _manifest(package)
         if as_json:
             click.echo(json.dumps(_info_json(data), indent=2))
         else:
             click.echo(_info_text(data))
 
-    @cli.command(help="Print a start message for the component NAME, with its example input, to send "
-                 "to `run` (for example: sample NAME > message.json).",
-                 short_help="Print a start message for the component NAME.")
+
+def _add_sample(cli: click.Group, package: str, presets: SamplePresets) -> None:
+    import click  # noqa: PLC0415
+
     @click.argument("name")
     @click.pass_context
     def sample(ctx: click.Context, name: str, **chosen: bool) -> None:
-        data = manifest()
+        data = _manifest(package)
         for kind in KINDS:
             if name in (getattr(data, f"{kind.upper()}S", None) or {}):
                 message = _sample(package, data, kind, name)
@@ -137,6 +159,13 @@ def build_cli(package: str, sample_presets: SamplePresets | None = None) -> clic
 
     for flag, (about, _) in presets.items():
         sample = click.option(f"--{flag}", is_flag=True, help=about)(sample)
+    cli.command(help="Print a start message for the component NAME, with its example input, to send "
+                "to `run` (for example: sample NAME > message.json).",
+                short_help="Print a start message for the component NAME.")(sample)
+
+
+def _add_http(cli: click.Group, package: str) -> None:
+    import click  # noqa: PLC0415
 
     @cli.command(help="Serve every component over HTTP until stopped (POST /api/v1/actions/NAME with a "
                  "message, GET /api/v1/info); the orchestrator's HTTP mode.",
@@ -157,8 +186,6 @@ def build_cli(package: str, sample_presets: SamplePresets | None = None) -> clic
         from actionkit.server import serve  # noqa: PLC0415  (the server stack, only for this command)
 
         serve(Plugin.load(package), debug=ctx.obj["debug"], **settings)
-
-    return cli
 
 
 def _serve(package: str, *, test: bool, debug: bool) -> int:
