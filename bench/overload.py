@@ -1,25 +1,24 @@
 """7. Overload: the HTTP server offered twice what it can serve, with and without load shedding.
 
-First the server's capacity for ``get_user_by_id`` (closed loop, several clients) and its unloaded
-p99 (one client). Then an open-loop load at twice that capacity for a fixed time: requests are
-sent on schedule whether or not earlier ones were answered, each on a new connection, as
-independent callers would. Measured for the accepted requests: p50 and p99 latency, against the
-unloaded p99; the share refused with 503; how long the backlog took to drain after the load
-stopped; the worker's memory before and after. The same load is then offered to a server whose
-backlog is unbounded (``PLUGIN_MAX_BACKLOG`` very large), the behaviour before shedding existed.
+First the server's capacity for ``get_user_by_id`` (closed loop, one client per thread, counting
+answered requests only) and its unloaded p99 (one client), both with a new connection per request
+as in the overload. Then an open-loop load at twice that capacity for a fixed time: requests are
+sent on schedule whether or not earlier ones were answered (bench/open_loop.py). Measured for the
+accepted requests: p50 and p99 latency, against the unloaded p99; the share refused with 503; how
+long the backlog took to drain after the load stopped; the worker's memory before and after. The
+same load goes to a server with ``PLUGIN_MAX_BACKLOG=0``, and to one whose backlog is unbounded
+(``PLUGIN_MAX_BACKLOG`` very large), the behaviour before shedding existed.
 """
 
 from __future__ import annotations
 
-import http.client
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
-from .common import Config, SimProcess, percentile, ratio
+from .common import Config, SimProcess, ratio
 from .http_mode import PluginServer, requests_for
 from .load import StdlibSession, run_load
+from .open_loop import open_loop
 
 TITLE = "Overload: twice the capacity, with and without load shedding"
 TARGET_P99_RATIO = 5.0
@@ -46,76 +45,8 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def _one(port: int, method: str, path: str, headers: dict, body: bytes | None) -> int:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        response.read()
-        return response.status
-    except (OSError, http.client.HTTPException):
-        return 0
-    finally:
-        connection.close()
-
-
-def _open_loop(port: int, spec: tuple, rate: float, seconds: float, senders: int = 48) -> dict[str, Any]:
-    """Send ``rate`` requests per second for ``seconds``, on schedule, from ``senders`` threads."""
-    method, path, headers, body, _expected = spec
-    total = int(rate * seconds)
-    start = time.monotonic() + 0.2
-    lock = threading.Lock()
-    next_index = [0]
-    accepted: list[float] = []
-    statuses: dict[int, int] = {}
-    late = [0]
-    finished_at = [0.0]
-
-    def sender() -> None:
-        while True:
-            with lock:
-                index = next_index[0]
-                next_index[0] += 1
-            if index >= total:
-                return
-            due = start + index / rate
-            pause = due - time.monotonic()
-            if pause > 0:
-                time.sleep(pause)
-            elif pause < -0.05:
-                with lock:
-                    late[0] += 1
-            began = time.perf_counter()
-            status = _one(port, method, path, headers, body)
-            took = time.perf_counter() - began
-            with lock:
-                statuses[status] = statuses.get(status, 0) + 1
-                if status == 200:
-                    accepted.append(took)
-                finished_at[0] = max(finished_at[0], time.monotonic())
-
-    threads = [threading.Thread(target=sender, daemon=True) for _ in range(senders)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(seconds + 120)
-    end_of_schedule = start + seconds
-    return {
-        "offered": total,
-        "offered_rps": rate,
-        "statuses": {str(k): v for k, v in sorted(statuses.items())},
-        "accepted": len(accepted),
-        "shed_share": statuses.get(503, 0) / total if total else 0.0,
-        "failed": total - len(accepted) - statuses.get(503, 0),
-        "p50_ms": percentile(accepted, 0.5) * 1000 if accepted else None,
-        "p99_ms": percentile(accepted, 0.99) * 1000 if accepted else None,
-        "drain_s": max(0.0, finished_at[0] - end_of_schedule),
-        "sent_late": late[0],
-    }
-
-
 def _measure(sim: SimProcess, spec: tuple, cfg: Config, backlog: str | None) -> dict[str, Any]:
-    extra = {"PLUGIN_MAX_BACKLOG": backlog} if backlog else {}
+    extra = {"PLUGIN_MAX_BACKLOG": backlog} if backlog is not None else {}
     server = PluginServer(1, THREADS, **extra)
     try:
         port = int(server.url.rsplit(":", 1)[1])
@@ -125,15 +56,18 @@ def _measure(sim: SimProcess, spec: tuple, cfg: Config, backlog: str | None) -> 
             return session.request(method, server.url + path, headers, body)
 
         def load(count: int, clients: int) -> dict[str, Any]:
+            # A new connection per request, as in the overload: its cost is part of the capacity.
             return run_load(send, count, clients, 30, expected=expected,
-                            session_factory=lambda: StdlibSession(server.url))
+                            session_factory=lambda: StdlibSession(server.url, fresh=True))
 
-        load(100, 4)  # warm: the worker's cached connection
+        load(100, THREADS)  # warm: the worker's cached connection to the simulator
         unloaded = load(100 if cfg.quick else 300, 1)
-        capacity = load(300 if cfg.quick else 1500, 8)
+        # One client per thread, so nothing is shed: the capacity counts answered requests only.
+        capacity = load(300 if cfg.quick else 1500, THREADS)
+        capacity["rps"] = round((capacity["requests"] - capacity["errors"]) / capacity["seconds"], 1)
         worker_rss_before = _rss_kib(server.process.pid)
         seconds = 3.0 if cfg.quick else 15.0
-        overload = _open_loop(port, spec, 2 * capacity["rps"], seconds)
+        overload = open_loop(port, spec, 2 * capacity["rps"], seconds)
         worker_rss_after = _rss_kib(server.process.pid)
     finally:
         server.stop()
@@ -154,6 +88,7 @@ def run(cfg: Config) -> dict[str, Any]:
         spec = requests_for(sim.url, creds, user_id)["get_user_by_id"]["plugin"]
         figures = {
             "shedding (PLUGIN_MAX_BACKLOG default)": _measure(sim, spec, cfg, None),
+            "shedding, PLUGIN_MAX_BACKLOG=0": _measure(sim, spec, cfg, "0"),
             "unbounded backlog": _measure(sim, spec, cfg, UNBOUNDED),
         }
     shedding = figures["shedding (PLUGIN_MAX_BACKLOG default)"]
@@ -167,9 +102,9 @@ def run(cfg: Config) -> dict[str, Any]:
         }],
         "notes": [
             f"1 worker, {THREADS} threads; open-loop arrivals at twice the closed-loop capacity measured "
-            "just before, each request on a new connection; load generator, server and simulator share "
-            "the machine's cores, so 'sent_late' counts requests the generator itself could not send on "
-            "time.",
+            "just before, each request on a new connection, from one asyncio loop (bench/open_loop.py); "
+            "load generator, server and simulator share the machine's cores, so 'sent_late' counts "
+            "requests the generator itself could not send on time.",
             "Memory: resident set of the server's master and worker, before and after the overload.",
         ],
     }

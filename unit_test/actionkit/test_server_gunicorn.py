@@ -266,3 +266,23 @@ def test_past_a_full_backlog_the_server_answers_503_at_once(make_message):
         for sock in held:
             sock.close()
         assert _stop(server) == 0
+
+
+def test_a_backlog_of_zero_refuses_whatever_finds_every_thread_busy(make_message):
+    """PLUGIN_MAX_BACKLOG=0 and one thread: the first slow request holds it, and the four behind it,
+    taken off the listener together, are all refused at once."""
+    server = RealServer("--threads_per_worker", "1", env=server_env(PLUGIN_MAX_BACKLOG="0")).wait_ready()
+    body = json.dumps(make_message("hello", {"name": "Ada"})).encode()
+    held = [_hold(server.port, body, "slow-0")]
+    try:
+        time.sleep(0.3)  # the first is in its thread before the others arrive
+        held += [_hold(server.port, body, f"slow-{n}") for n in range(1, 5)]
+        refused = _answered_without_a_body(held)
+        assert set(refused) == set(held[1:])
+        assert {_answer(sock)[0] for sock in refused} == {503}
+        held[0].sendall(body[10:])
+        assert _answer(held[0])[0] == 200
+    finally:
+        for sock in held:
+            sock.close()
+        assert _stop(server) == 0
