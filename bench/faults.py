@@ -30,6 +30,23 @@ RETRY_WAIT = re.compile(r"retrying in ([0-9.]+) s")  # the client's warning befo
 
 
 def run(cfg: Config) -> dict[str, Any]:
+    runs = _runs(cfg)
+    faulted = runs["faulted"]
+    waited = median([r["waited_s"] for r in faulted])
+    policy = RetryPolicy()
+    totals = {name: sum(r[name] for r in faulted) for name in
+              ("triggers", "succeeded", "incidents", "attempts", "faults_429", "faults_503")}
+    figures = _figures(cfg, runs, totals, waited, policy)
+    return {
+        "title": TITLE,
+        "figures": figures,
+        "targets": _targets(cfg, totals, figures["failures"], policy),
+        "notes": _notes(cfg, waited, policy),
+    }
+
+
+def _runs(cfg: Config) -> dict[str, list[dict[str, Any]]]:
+    """``cfg.runs`` batches without faults, then as many with them, against one demo simulator."""
     plugin = Plugin.load("icon_pagerduty")
     runs: dict[str, list[dict[str, Any]]] = {"fault-free": [], "faulted": []}
     with Simulator(seed="demo") as sim:
@@ -48,14 +65,15 @@ def run(cfg: Config) -> dict[str, Any]:
         for run_number in range(cfg.runs):
             runs["faulted"].append(_batch(plugin, sim, connection, cfg, f"faulted-{run_number}"))
         sim.clear_faults()
+    return runs
+
+
+def _figures(cfg: Config, runs: dict[str, list[dict[str, Any]]], totals: dict[str, int], waited: float,
+             policy: RetryPolicy) -> dict[str, Any]:
     clean_s = median([r["seconds"] for r in runs["fault-free"]])
     faulted_s = median([r["seconds"] for r in runs["faulted"]])
     faulted = runs["faulted"]
-    waited = median([r["waited_s"] for r in faulted])
-    policy = RetryPolicy()
-    totals = {name: sum(r[name] for r in faulted) for name in
-              ("triggers", "succeeded", "incidents", "attempts", "faults_429", "faults_503")}
-    figures = {
+    return {
         "batch": cfg.fault_triggers,
         "threads": cfg.fault_threads,
         "fault_fraction": cfg.fault_fraction,
@@ -72,6 +90,11 @@ def run(cfg: Config) -> dict[str, Any]:
         "fault_free_all_succeeded": all(r["succeeded"] == r["triggers"] for r in runs["fault-free"]),
         "retry_policy": policy.bounds(),
     }
+
+
+def _targets(cfg: Config, totals: dict[str, int], failures: list[str], policy: RetryPolicy
+             ) -> list[dict[str, Any]]:
+    """Every trigger succeeds, and each success opens exactly one incident; a miss says why."""
     failed = totals["triggers"] - totals["succeeded"]
     give_up = cfg.fault_fraction ** policy.max_attempts
     targets = [
@@ -87,27 +110,27 @@ def run(cfg: Config) -> dict[str, Any]:
             f"row; at a {cfg.fault_fraction:.0%} fault rate that happens to {give_up:.2%} of triggers, "
             f"about {give_up * totals['triggers']:.1f} in {totals['triggers']} (the connection's default "
             "RetryPolicy)",
-            *figures["failures"],
+            *failures,
         ]
     if not targets[1]["met"]:
         targets[1]["dominated_by"] = [f"{totals['incidents']} incidents for {totals['succeeded']} successful "
                                       "triggers: compare attempts per dedup key in the simulator's log"]
-    return {
-        "title": TITLE,
-        "figures": figures,
-        "targets": targets,
-        "notes": [
-            f"{cfg.runs} runs of {cfg.fault_triggers} triggers from {cfg.fault_threads} threads, through "
-            "Plugin.handle with the connection's default RetryPolicy (see retry_policy); faulted 429s carry "
-            "ratelimit-reset: 1, so each costs about 1 to 1.5 s of waiting.",
-            f"With max_attempts={policy.max_attempts}, a trigger gives up only if that many attempts in a "
-            f"row are faulted: {cfg.fault_fraction:.0%}^{policy.max_attempts} = {give_up:.2%} per trigger.",
-            f"The faulted time is the retry waits: {waited:.1f} s of waiting per run (summed over the "
-            f"{cfg.fault_threads} threads, from the client's 'retrying in' log lines).",
-            "The simulator draws faults from a generator seeded at 0: the share of attempts actually faulted "
-            "(observed_fault_share) differs from the configured fraction, most in small batches.",
-        ],
-    }
+    return targets
+
+
+def _notes(cfg: Config, waited: float, policy: RetryPolicy) -> list[str]:
+    give_up = cfg.fault_fraction ** policy.max_attempts
+    return [
+        f"{cfg.runs} runs of {cfg.fault_triggers} triggers from {cfg.fault_threads} threads, through "
+        "Plugin.handle with the connection's default RetryPolicy (see retry_policy); faulted 429s carry "
+        "ratelimit-reset: 1, so each costs about 1 to 1.5 s of waiting.",
+        f"With max_attempts={policy.max_attempts}, a trigger gives up only if that many attempts in a "
+        f"row are faulted: {cfg.fault_fraction:.0%}^{policy.max_attempts} = {give_up:.2%} per trigger.",
+        f"The faulted time is the retry waits: {waited:.1f} s of waiting per run (summed over the "
+        f"{cfg.fault_threads} threads, from the client's 'retrying in' log lines).",
+        "The simulator draws faults from a generator seeded at 0: the share of attempts actually faulted "
+        "(observed_fault_share) differs from the configured fraction, most in small batches.",
+    ]
 
 
 def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:

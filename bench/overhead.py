@@ -115,25 +115,7 @@ def run(cfg: Config) -> dict[str, Any]:
     recording = Recording()
     with Simulator(seed="demo") as sim:
         sim.settings.rate_limit_enabled = False
-        creds = sim.credentials()
-        connection = connection_for(sim.url, creds)
-        user_id = next(u["id"] for u in sim.state()["users"] if u["email"] == creds["from_email"])
-        rest = RestClient(creds["account_token"], base_url=sim.url, from_email=creds["from_email"])
-        events = EventsClient(base_url=sim.url)
-        routing_key = connection["service_key"]["secretKey"]
-        payload = {k: TRIGGER_INPUT[k] for k in ("source", "severity", "component")}
-        payload |= {"summary": TRIGGER_INPUT["description"], "custom_details": TRIGGER_INPUT["details"]}
-        cases = {
-            "get_user_by_id": (
-                json.dumps(action_message("get_user_by_id", {"id": user_id}, connection)).encode(),
-                lambda: rest.get_user(user_id),
-            ),
-            "send_trigger_event": (
-                json.dumps(action_message("send_trigger_event", TRIGGER_INPUT, connection)).encode(),
-                lambda: events.enqueue(routing_key, "trigger", dedup_key=TRIGGER_INPUT["incident_key"],
-                                       payload=payload),
-            ),
-        }
+        cases = _cases(sim)
         loopback = {}
         with recording.recording():
             for name, (message, bare) in cases.items():
@@ -144,37 +126,11 @@ def run(cfg: Config) -> dict[str, Any]:
     profiles: dict[str, list[str]] = {}
     with recording.replaying():
         for name, (message, bare) in cases.items():
-            handled, direct = [], []
-            _per_call(lambda m=message: _handle(plugin, m), 100)  # warm up both paths
-            _per_call(bare, 100)
-            for _ in range(cfg.repeats):
-                handled.append(_per_call(lambda m=message: _handle(plugin, m), cfg.overhead_calls))
-                with _root_level(logging.WARNING):
-                    direct.append(_per_call(bare, cfg.overhead_calls))
-            runtime_us, bare_us = median(handled) * 1e6, median(direct) * 1e6
-            figures[name] = {
-                "handle_us": round(runtime_us, 1),
-                "bare_client_us": round(bare_us, 1),
-                "overhead_us": round(runtime_us - bare_us, 1),
-                "x_bare": ratio(runtime_us, bare_us),
-                "loopback_client_us": round(loopback[name] * 1e6, 1),
-                "batches": cfg.repeats,
-                "calls_per_batch": cfg.overhead_calls,
-            }
-            stats = profiled(lambda m=message: [_handle(plugin, m) for _ in range(200)])
-            profiles[name] = phase_lines(stats, PHASES)
-            figures[name]["self_time"] = self_time_by_module(stats)
-    targets = []
-    for name, figure in figures.items():
-        target = {"name": f"Runtime overhead per action under 1 ms ({name})", "value": figure["overhead_us"],
-                  "unit": "us", "met": figure["overhead_us"] < TARGET_US}
-        if not target["met"]:
-            target["dominated_by"] = profiles[name] + figures[name]["self_time"][:3]
-        targets.append(target)
+            figures[name], profiles[name] = _replayed(plugin, message, bare, cfg, loopback[name])
     return {
         "title": TITLE,
         "figures": figures,
-        "targets": targets,
+        "targets": _targets(figures, profiles),
         "profile": profiles,
         "notes": [
             "Runtime call = Plugin.handle(message bytes).to_json(), connection cached; bare = the client "
@@ -182,6 +138,66 @@ def run(cfg: Config) -> dict[str, Any]:
             "loopback_client_us: the bare client call against the real simulator on 127.0.0.1, for scale.",
         ],
     }
+
+
+def _cases(sim: Simulator) -> dict[str, tuple[bytes, Callable[[], Any]]]:
+    """Per action: its message to ``Plugin.handle``, and the bare client call it makes."""
+    creds = sim.credentials()
+    connection = connection_for(sim.url, creds)
+    user_id = next(u["id"] for u in sim.state()["users"] if u["email"] == creds["from_email"])
+    rest = RestClient(creds["account_token"], base_url=sim.url, from_email=creds["from_email"])
+    events = EventsClient(base_url=sim.url)
+    routing_key = connection["service_key"]["secretKey"]
+    payload = {k: TRIGGER_INPUT[k] for k in ("source", "severity", "component")}
+    payload |= {"summary": TRIGGER_INPUT["description"], "custom_details": TRIGGER_INPUT["details"]}
+    return {
+        "get_user_by_id": (
+            json.dumps(action_message("get_user_by_id", {"id": user_id}, connection)).encode(),
+            lambda: rest.get_user(user_id),
+        ),
+        "send_trigger_event": (
+            json.dumps(action_message("send_trigger_event", TRIGGER_INPUT, connection)).encode(),
+            lambda: events.enqueue(routing_key, "trigger", dedup_key=TRIGGER_INPUT["incident_key"],
+                                   payload=payload),
+        ),
+    }
+
+
+def _replayed(plugin: Plugin, message: bytes, bare: Callable[[], Any], cfg: Config, loopback_s: float
+              ) -> tuple[dict[str, Any], list[str]]:
+    """One action's figures and profile, against the replaying transport."""
+    handled, direct = [], []
+    _per_call(lambda: _handle(plugin, message), 100)  # warm up both paths
+    _per_call(bare, 100)
+    for _ in range(cfg.repeats):
+        handled.append(_per_call(lambda: _handle(plugin, message), cfg.overhead_calls))
+        with _root_level(logging.WARNING):
+            direct.append(_per_call(bare, cfg.overhead_calls))
+    runtime_us, bare_us = median(handled) * 1e6, median(direct) * 1e6
+    figure = {
+        "handle_us": round(runtime_us, 1),
+        "bare_client_us": round(bare_us, 1),
+        "overhead_us": round(runtime_us - bare_us, 1),
+        "x_bare": ratio(runtime_us, bare_us),
+        "loopback_client_us": round(loopback_s * 1e6, 1),
+        "batches": cfg.repeats,
+        "calls_per_batch": cfg.overhead_calls,
+    }
+    stats = profiled(lambda: [_handle(plugin, message) for _ in range(200)])
+    profile = phase_lines(stats, PHASES)
+    figure["self_time"] = self_time_by_module(stats)
+    return figure, profile
+
+
+def _targets(figures: dict[str, Any], profiles: dict[str, list[str]]) -> list[dict[str, Any]]:
+    targets = []
+    for name, figure in figures.items():
+        target = {"name": f"Runtime overhead per action under 1 ms ({name})", "value": figure["overhead_us"],
+                  "unit": "us", "met": figure["overhead_us"] < TARGET_US}
+        if not target["met"]:
+            target["dominated_by"] = profiles[name] + figure["self_time"][:3]
+        targets.append(target)
+    return targets
 
 
 def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:

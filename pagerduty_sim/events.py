@@ -106,6 +106,25 @@ def enqueue_v2(app: Any, request: Request) -> Response:
     body, failure = _parse(request)
     if failure is not None:
         return failure
+    errors = _v2_errors(body)
+    if errors:
+        return _invalid(*errors)
+    key, action, dedup_key = body["routing_key"], body["event_action"], body.get("dedup_key")
+    with app.store.lock:
+        if not dedup_key:
+            dedup_key = app.ids.uuid_like()
+        integration = _integration(app, key)
+    accepted = Response.json(202, {"status": "success", "message": "Event processed", "dedup_key": dedup_key})
+    if integration is None:
+        return accepted if app.settings.unknown_routing_key_202 else _invalid("Invalid routing key")
+    if not app.events_limiter.allow(key):
+        return _throttled(429)
+    app.queue.submit(_v2_work(body, key, action, dedup_key))
+    return accepted
+
+
+def _v2_errors(body: dict[str, Any]) -> list[str]:
+    """Every reason ``body`` is not a valid v2 alert event, in the order PagerDuty lists them."""
     errors = _key_errors(body.get("routing_key"), "routing_key")
     action = body.get("event_action")
     if action not in ACTIONS:
@@ -117,54 +136,49 @@ def enqueue_v2(app: Any, request: Request) -> Response:
         errors.append("'dedup_key' is too long (maximum is 255 characters)")
     elif action in ("acknowledge", "resolve") and not dedup_key:
         errors.append("'dedup_key' is missing or blank (required for acknowledge and resolve)")
-    payload = body.get("payload")
     if action == "trigger":
-        if not isinstance(payload, dict):
-            errors.append("'payload' is missing or blank")
-        else:
-            errors += _text_error(payload, "summary", 1024) + _text_error(payload, "source")
-            if payload.get("severity") not in SEVERITIES:
-                errors.append("'payload.severity' is invalid (must be one of: critical error warning info)")
-            if payload.get("custom_details") is not None and not isinstance(
-                payload["custom_details"], (dict, str)
-            ):
-                errors.append("'payload.custom_details' must be an object")
-    errors += _context_errors(body)
-    if errors:
-        return _invalid(*errors)
-    key = body["routing_key"]
-    with app.store.lock:
-        if not dedup_key:
-            dedup_key = app.ids.uuid_like()
-        integration = _integration(app, key)
-    accepted = Response.json(202, {"status": "success", "message": "Event processed", "dedup_key": dedup_key})
-    if integration is None:
-        return accepted if app.settings.unknown_routing_key_202 else _invalid("Invalid routing key")
-    if not app.events_limiter.allow(key):
-        return _throttled(429)
-    if action == "trigger":
-        details = {
-            "custom_details": payload.get("custom_details"),
-            "contexts": [
-                {"type": "link", **link} for link in body.get("links") or [] if isinstance(link, dict)
-            ]
-            + [{"type": "image", **image} for image in body.get("images") or [] if isinstance(image, dict)],
-            "cef_details": {
-                k: payload.get(k)
-                for k in ("summary", "source", "severity", "component", "group", "class", "timestamp")
-            },
-        }
-        title, severity = payload["summary"], payload["severity"]
-        app.queue.submit(
-            lambda store: _with(
-                store, key, lambda i: alerts.trigger_alert(store, i, dedup_key, title, severity, details)
-            )
-        )
-    else:
-        app.queue.submit(
-            lambda store: _with(store, key, lambda i: alerts.alert_action(store, i, dedup_key, action))
-        )
-    return accepted
+        errors += _payload_errors(body.get("payload"))
+    return errors + _context_errors(body)
+
+
+def _payload_errors(payload: Any) -> list[str]:
+    """What is wrong with a trigger's ``payload``."""
+    if not isinstance(payload, dict):
+        return ["'payload' is missing or blank"]
+    errors = _text_error(payload, "summary", 1024) + _text_error(payload, "source")
+    if payload.get("severity") not in SEVERITIES:
+        errors.append("'payload.severity' is invalid (must be one of: critical error warning info)")
+    if payload.get("custom_details") is not None and not isinstance(payload["custom_details"], (dict, str)):
+        errors.append("'payload.custom_details' must be an object")
+    return errors
+
+
+def _v2_work(body: dict[str, Any], key: str, action: str, dedup_key: str) -> Callable[[Any], None]:
+    """The processing of an accepted v2 event, for ``EventQueue.submit``.
+
+    A trigger's details are taken from ``body`` now, not when the queue gets to it.
+    """
+    if action != "trigger":
+        return lambda store: _with(store, key, lambda i: alerts.alert_action(store, i, dedup_key, action))
+    payload = body["payload"]
+    details = _trigger_details(body, payload)
+    title, severity = payload["summary"], payload["severity"]
+    return lambda store: _with(
+        store, key, lambda i: alerts.trigger_alert(store, i, dedup_key, title, severity, details)
+    )
+
+
+def _trigger_details(body: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+    """The alert's details: custom details, links and images as contexts, and the CEF fields."""
+    return {
+        "custom_details": payload.get("custom_details"),
+        "contexts": [{"type": "link", **link} for link in body.get("links") or [] if isinstance(link, dict)]
+        + [{"type": "image", **image} for image in body.get("images") or [] if isinstance(image, dict)],
+        "cef_details": {
+            k: payload.get(k)
+            for k in ("summary", "source", "severity", "component", "group", "class", "timestamp")
+        },
+    }
 
 
 def _with(store: Any, key: str, work: Callable[[dict[str, Any]], None], alerting: bool = True) -> None:

@@ -170,51 +170,90 @@ def set_status(
     ``reopen_to``: the assignees of a resolved incident reopened to triggered (else its policy's);
     ``summary`` replaces the wording of the status log entry.
     """
-    old = incident["status"]
-    now = store.now()
-    name = agent_name(store, agent)
-    if status == old and status == "triggered":
+    if status == incident["status"] and status == "triggered":
         return
+    now = store.now()
     _unsnooze(store, incident)
     if status == "acknowledged":
-        if old == "resolved":
-            log(store, incident, "trigger", agent, f"Reopened by {name}.", channel)
-        incident["status"] = "acknowledged"
-        incident["acknowledgements"] = [*incident["acknowledgements"], {"at": now, "acknowledger": agent}]
-        log(store, incident, "acknowledge", agent, summary or f"Acknowledged by {name}.", channel)
-        if reassign_to is not None:
-            current = [a["assignee"] for a in incident["assignments"]]
-            if current != [reassign_to]:
-                _assign(store, incident, [reassign_to], agent, incident["assigned_via"])
+        _acknowledge(store, incident, agent, now, channel, summary, reassign_to)
     elif status == "triggered":
-        if old == "resolved":
-            incident["status"] = "triggered"
-            log(store, incident, "trigger", agent, summary or f"Reopened by {name}.", channel)
-            if reopen_to:
-                _assign(store, incident, reopen_to, agent, "direct_assignment")
-            else:
-                users = policy_assignees(store, incident["escalation_policy"])
-                _assign(store, incident, users, agent, "escalation_policy")
-        else:
-            incident["status"] = "triggered"
-            log(store, incident, "unacknowledge", agent, summary or f"Unacknowledged by {name}.", channel)
-        incident["acknowledgements"] = []
+        _retrigger(store, incident, agent, channel, summary, reopen_to)
     else:
-        incident["status"] = "resolved"
-        incident["assignments"] = []
-        incident["acknowledgements"] = []
-        incident["resolved_at"] = now
-        log(store, incident, "resolve", agent, summary or f"Resolved by {name}.", channel, note=resolution)
-        for alert_id in incident["alerts"]:
-            alert = store.table("alerts").get(alert_id)
-            if alert and alert["status"] == "triggered":
-                close_alert(store, alert)
+        _resolve(store, incident, agent, now, channel, summary, resolution)
     if status != "resolved":
         incident["resolved_at"] = None
     incident["last_status_change_at"] = now
     incident["last_status_change_by"] = agent
     incident["updated_at"] = now
     sync_open(store, incident)
+
+
+def _acknowledge(
+    store: Store,
+    incident: dict[str, Any],
+    agent: ActorRef | None,
+    now: str,
+    channel: dict[str, Any] | None,
+    summary: str | None,
+    reassign_to: str | None,
+) -> None:
+    """Acknowledge as ``agent`` (a resolved incident is reopened first), then reassign if asked."""
+    name = agent_name(store, agent)
+    if incident["status"] == "resolved":
+        log(store, incident, "trigger", agent, f"Reopened by {name}.", channel)
+    incident["status"] = "acknowledged"
+    incident["acknowledgements"] = [*incident["acknowledgements"], {"at": now, "acknowledger": agent}]
+    log(store, incident, "acknowledge", agent, summary or f"Acknowledged by {name}.", channel)
+    if reassign_to is not None:
+        current = [a["assignee"] for a in incident["assignments"]]
+        if current != [reassign_to]:
+            _assign(store, incident, [reassign_to], agent, incident["assigned_via"])
+
+
+def _retrigger(
+    store: Store,
+    incident: dict[str, Any],
+    agent: ActorRef | None,
+    channel: dict[str, Any] | None,
+    summary: str | None,
+    reopen_to: list[str] | None,
+) -> None:
+    """Back to triggered: reopen and reassign a resolved incident, or unacknowledge an acknowledged one."""
+    name = agent_name(store, agent)
+    if incident["status"] == "resolved":
+        incident["status"] = "triggered"
+        log(store, incident, "trigger", agent, summary or f"Reopened by {name}.", channel)
+        if reopen_to:
+            _assign(store, incident, reopen_to, agent, "direct_assignment")
+        else:
+            users = policy_assignees(store, incident["escalation_policy"])
+            _assign(store, incident, users, agent, "escalation_policy")
+    else:
+        incident["status"] = "triggered"
+        log(store, incident, "unacknowledge", agent, summary or f"Unacknowledged by {name}.", channel)
+    incident["acknowledgements"] = []
+
+
+def _resolve(
+    store: Store,
+    incident: dict[str, Any],
+    agent: ActorRef | None,
+    now: str,
+    channel: dict[str, Any] | None,
+    summary: str | None,
+    resolution: str | None,
+) -> None:
+    """Resolve with the ``resolution`` note, clearing assignments, and close its triggered alerts."""
+    incident["status"] = "resolved"
+    incident["assignments"] = []
+    incident["acknowledgements"] = []
+    incident["resolved_at"] = now
+    name = agent_name(store, agent)
+    log(store, incident, "resolve", agent, summary or f"Resolved by {name}.", channel, note=resolution)
+    for alert_id in incident["alerts"]:
+        alert = store.table("alerts").get(alert_id)
+        if alert and alert["status"] == "triggered":
+            close_alert(store, alert)
 
 
 def close_alert(store: Store, alert: dict[str, Any]) -> None:

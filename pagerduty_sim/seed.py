@@ -51,8 +51,34 @@ def load_seed(store: Store, seed: str) -> dict[str, Any]:
 def _load(store: Store, seed: str) -> dict[str, Any]:
     if seed not in SEEDS:
         raise ValueError(f"unknown seed '{seed}'; choose one of: {', '.join(SEEDS)}")
-    users = DEMO_USERS if seed == "demo" else DEMO_USERS[:2]
-    ids = {}
+    ids = _seed_users(store, DEMO_USERS if seed == "demo" else DEMO_USERS[:2])
+    admin = ids["admin"]
+    credentials = _seed_keys(store, admin)
+    seed_schemas(store)
+    if seed == "empty":
+        return credentials
+    observer_token = store.ids.api_key()
+    store.api_keys[observer_token] = {
+        "kind": "user",
+        "user": ids["observer"],
+        "label": "Olga Observer's user key",
+    }
+    credentials["observer_token"] = observer_token
+    for name, description in PRIORITIES:
+        store.create("priorities", {"name": name, "description": description})
+    platform, payments = _seed_teams(store, ids)
+    policy = _seed_platform_on_call(store, ids, platform["id"])
+    _seed_services(store, credentials, policy["id"], platform["id"], payments["id"])
+    seed_incidents(store)
+    _seed_plumbing(store, admin)
+    _seed_database_on_call(store, ids, payments["id"])
+    seed_webhook_subscriptions(store)
+    return credentials
+
+
+def _seed_users(store: Store, users: tuple[tuple[str, str, str, str], ...]) -> dict[str, str]:
+    """Create ``users``; returns their IDs by role, the second user of a role as ``<role>2``."""
+    ids: dict[str, str] = {}
     for name, email, role, title in users:
         record = store.create(
             "users",
@@ -66,14 +92,18 @@ def _load(store: Store, seed: str) -> dict[str, Any]:
             },
         )
         ids[role if role not in ids else f"{role}2"] = record["id"]
-    admin = ids["admin"]
+    return ids
+
+
+def _seed_keys(store: Store, admin: str) -> dict[str, Any]:
+    """The account key, and the admin's user key and OAuth token; returns the credentials so far."""
     account_token = store.ids.api_key()
     user_token = store.ids.api_key()
     oauth_token = store.ids.oauth_token()
     store.api_keys[account_token] = {"kind": "account", "user": None, "label": "account-level key"}
     store.api_keys[user_token] = {"kind": "user", "user": admin, "label": "Ada Admin's user key"}
     store.api_keys[oauth_token] = {"kind": "oauth", "user": admin, "label": "Ada Admin's OAuth token"}
-    credentials: dict[str, Any] = {
+    return {
         "account_token": account_token,
         "user_token": user_token,
         "from_email": store.table("users")[admin]["email"],
@@ -81,22 +111,14 @@ def _load(store: Store, seed: str) -> dict[str, Any]:
         "oauth_token": oauth_token,
         "events_v1_keys": {},
     }
-    seed_schemas(store)
-    if seed == "empty":
-        return credentials
-    observer_token = store.ids.api_key()
-    store.api_keys[observer_token] = {
-        "kind": "user",
-        "user": ids["observer"],
-        "label": "Olga Observer's user key",
-    }
-    credentials["observer_token"] = observer_token
-    for name, description in PRIORITIES:
-        store.create("priorities", {"name": name, "description": description})
+
+
+def _seed_teams(store: Store, ids: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Platform and Payments, each with a manager and members; returns both records."""
     platform = store.create("teams", {"name": "Platform", "description": "Runs the shared platform"})
     payments = store.create("teams", {"name": "Payments", "description": "Owns checkout and billing"})
     platform["members"] = [
-        {"user": admin, "role": "manager"},
+        {"user": ids["admin"], "role": "manager"},
         {"user": ids["user"], "role": "responder"},
         {"user": ids["user2"], "role": "responder"},
     ]
@@ -105,6 +127,14 @@ def _load(store: Store, seed: str) -> dict[str, Any]:
         {"user": ids["limited_user"], "role": "responder"},
         {"user": ids["observer"], "role": "observer"},
     ]
+    return platform, payments
+
+
+def _seed_platform_on_call(store: Store, ids: dict[str, str], team: str) -> dict[str, Any]:
+    """Platform Primary (the two users, weekly) and Platform Escalation, the demo services' policy.
+
+    Returns the policy.
+    """
     layer = {
         "name": "Weekly rotation",
         "start": "2024-01-01T09:00:00Z",
@@ -122,10 +152,10 @@ def _load(store: Store, seed: str) -> dict[str, Any]:
             "time_zone": "Europe/Berlin",
             "description": "Primary on-call for the platform",
             "schedule_layers": [layer],
-            "teams": [{"id": platform["id"]}],
+            "teams": [{"id": team}],
         },
     )
-    policy = store.create(
+    return store.create(
         "escalation_policies",
         {
             "name": "Platform Escalation",
@@ -136,11 +166,23 @@ def _load(store: Store, seed: str) -> dict[str, Any]:
                     "escalation_delay_in_minutes": 30,
                     "targets": [{"id": schedule["id"], "type": "schedule_reference"}],
                 },
-                {"escalation_delay_in_minutes": 30, "targets": [{"id": admin, "type": "user_reference"}]},
+                {
+                    "escalation_delay_in_minutes": 30,
+                    "targets": [{"id": ids["admin"], "type": "user_reference"}],
+                },
             ],
-            "teams": [{"id": platform["id"], "type": "team_reference"}],
+            "teams": [{"id": team, "type": "team_reference"}],
         },
     )
+
+
+def _seed_services(
+    store: Store, credentials: dict[str, Any], policy: str, platform: str, payments: str
+) -> None:
+    """Checkout API and Platform Gateway, each with an Events v2 and a v1 integration.
+
+    Their keys go into ``credentials`` under the service's name.
+    """
     for service_name, team, description in (
         ("Checkout API", payments, "Takes orders and payments"),
         ("Platform Gateway", platform, "Edge gateway for every public API"),
@@ -150,8 +192,8 @@ def _load(store: Store, seed: str) -> dict[str, Any]:
             {
                 "name": service_name,
                 "description": description,
-                "escalation_policy": {"id": policy["id"], "type": "escalation_policy_reference"},
-                "teams": [{"id": team["id"], "type": "team_reference"}],
+                "escalation_policy": {"id": policy, "type": "escalation_policy_reference"},
+                "teams": [{"id": team, "type": "team_reference"}],
                 "auto_resolve_timeout": 14400,
                 "acknowledgement_timeout": 1800,
             },
@@ -160,11 +202,6 @@ def _load(store: Store, seed: str) -> dict[str, Any]:
         v1 = store.create("integrations", {"type": EVENTS_V1, "name": "Events API v1"}, service=service["id"])
         credentials["routing_keys"][service_name] = v2["integration_key"]
         credentials["events_v1_keys"][service_name] = v1["integration_key"]
-    seed_incidents(store)
-    _seed_plumbing(store, admin)
-    _seed_database_on_call(store, ids, payments["id"])
-    seed_webhook_subscriptions(store)
-    return credentials
 
 
 def _seed_database_on_call(store: Store, ids: dict[str, str], team: str) -> None:
@@ -173,6 +210,39 @@ def _seed_database_on_call(store: Store, ids: dict[str, str], team: str) -> None
     Seeded last so every ID and key made before it stays what it was. The zone has daylight
     saving (hand-offs stay at 09:00 local); the policy can be deleted, unlike Platform Escalation.
     """
+    schedule = store.create(
+        "schedules",
+        {
+            "name": "Database On-Call",
+            "time_zone": "America/New_York",
+            "description": "Arun and Ada hand over daily at 09:00 New York time; Uma covers weekends",
+            "schedule_layers": _database_layers(ids),
+            "teams": [{"id": team}],
+        },
+    )
+    store.create(
+        "escalation_policies",
+        {
+            "name": "Database Escalation",
+            "description": "Database on call, then Arun",
+            "num_loops": 0,
+            "escalation_rules": [
+                {
+                    "escalation_delay_in_minutes": 15,
+                    "targets": [{"id": schedule["id"], "type": "schedule_reference"}],
+                },
+                {
+                    "escalation_delay_in_minutes": 15,
+                    "targets": [{"id": ids["admin2"], "type": "user_reference"}],
+                },
+            ],
+            "teams": [{"id": team, "type": "team_reference"}],
+        },
+    )
+
+
+def _database_layers(ids: dict[str, str]) -> list[dict[str, Any]]:
+    """The Database On-Call layers: a daily weekday hand-off, and a weekend layer restricted to Sat-Sun."""
 
     def users(*roles: str) -> list[dict[str, Any]]:
         return [{"user": {"id": ids[role], "type": "user_reference"}} for role in roles]
@@ -199,35 +269,7 @@ def _seed_database_on_call(store: Store, ids: dict[str, str], team: str) -> None
             }
         ],
     }
-    schedule = store.create(
-        "schedules",
-        {
-            "name": "Database On-Call",
-            "time_zone": "America/New_York",
-            "description": "Arun and Ada hand over daily at 09:00 New York time; Uma covers weekends",
-            "schedule_layers": [daily, weekend],
-            "teams": [{"id": team}],
-        },
-    )
-    store.create(
-        "escalation_policies",
-        {
-            "name": "Database Escalation",
-            "description": "Database on call, then Arun",
-            "num_loops": 0,
-            "escalation_rules": [
-                {
-                    "escalation_delay_in_minutes": 15,
-                    "targets": [{"id": schedule["id"], "type": "schedule_reference"}],
-                },
-                {
-                    "escalation_delay_in_minutes": 15,
-                    "targets": [{"id": ids["admin2"], "type": "user_reference"}],
-                },
-            ],
-            "teams": [{"id": team, "type": "team_reference"}],
-        },
-    )
+    return [daily, weekend]
 
 
 def _seed_plumbing(store: Store, admin: str) -> None:

@@ -8,7 +8,8 @@ resource, and renders records the way PagerDuty does (references as ``{id, type,
 self, html_url}``). Adding a resource is one ``Resource(...)`` in ``resources.py``.
 
 Records are plain dicts keyed by field name; a reference is stored as the target's ID and a
-list of references as a list of IDs. One re-entrant lock guards the whole store.
+list of references as a list of IDs. One re-entrant lock guards the whole store. Request bodies
+are checked against the fields in ``field_checks.py``.
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ from typing import Any
 
 from .clock import Clock, IdGenerator
 from .errors import ApiError, arguments_error, invalid, not_found
+from .field_checks import body_values
 from .settings import Settings
 
 HTML_BASE = "https://pdt-sim.pagerduty.com"
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 25
 OFFSET_CEILING = 10000
-_MISSING = object()
 TRUE_WORDS = {"true": True, "1": True, "false": False, "0": False}
 
 
@@ -309,7 +310,7 @@ class Store:
     def create(self, plural: str, body: Any, ctx: Any = None, **extra: Any) -> dict[str, Any]:
         """Create from an unwrapped request body; ``extra`` sets server-side fields directly."""
         resource = self.resources[plural]
-        values = self._values(resource, body, partial=False)
+        values = body_values(self, resource, body, partial=False)
         values.update(extra)
         if resource.validate is not None:
             resource.validate(self, values, None, ctx)
@@ -323,7 +324,7 @@ class Store:
         """Partial update: only the writable fields present in ``body`` change."""
         resource = self.resources[plural]
         record = self.require(plural, record_id)
-        values = self._values(resource, body, partial=True)
+        values = body_values(self, resource, body, partial=True)
         if resource.validate is not None:
             resource.validate(self, values, record, ctx)
         record.update(values)
@@ -337,72 +338,6 @@ class Store:
         del self.tables[plural][record_id]
         if resource.after_delete is not None:
             resource.after_delete(self, record)
-
-    def _values(self, resource: Resource, body: Any, partial: bool) -> dict[str, Any]:
-        if not isinstance(body, dict):
-            raise invalid(f"{resource.singular.capitalize()} must be an object")
-        values: dict[str, Any] = {}
-        errors: list[str] = []
-        for spec in resource.fields:
-            raw = body.get(spec.name, _MISSING) if spec.writable else _MISSING
-            if raw is _MISSING:
-                if not partial:
-                    if spec.required:
-                        errors.append(f"{spec.label} can't be blank")
-                    else:
-                        values[spec.name] = spec.initial()
-                continue
-            try:
-                values[spec.name] = self._check(spec, raw)
-            except ValueError as exc:
-                errors.append(str(exc))
-        if errors:
-            raise invalid(*errors)
-        return values
-
-    def _check(self, spec: Field, raw: Any) -> Any:
-        if raw is None:
-            if spec.required or not spec.nullable:
-                raise ValueError(f"{spec.label} can't be blank")
-            return None
-        if spec.kind == "ref":
-            return self._ref_id(spec, raw)
-        if spec.kind == "refs":
-            if not isinstance(raw, list):
-                raise ValueError(f"{spec.label} must be a list of references")
-            return [self._ref_id(spec, item) for item in raw]
-        expected = {"str": str, "int": int, "bool": bool, "dict": dict, "list": list}.get(spec.kind)
-        if expected is not None and (
-            not isinstance(raw, expected) or (expected is int and isinstance(raw, bool))
-        ):
-            raise ValueError(f"{spec.label} must be {_KIND_WORDS[spec.kind]}")
-        if spec.kind == "str":
-            if spec.required and not raw.strip():
-                raise ValueError(f"{spec.label} can't be blank")
-            if spec.max_len is not None and len(raw) > spec.max_len:
-                raise ValueError(f"{spec.label} is too long (maximum is {spec.max_len} characters)")
-            if spec.min_len is not None and len(raw) < spec.min_len:
-                raise ValueError(f"{spec.label} is too short (minimum is {spec.min_len} characters)")
-        if spec.enum is not None and raw not in spec.enum:
-            raise ValueError(f"{spec.label} must be one of: {', '.join(map(str, spec.enum))}")
-        return raw
-
-    def _ref_id(self, spec: Field, raw: Any) -> str:
-        target = self.resources[spec.target]
-        if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
-            raise ValueError(f"{spec.label} must be a {target.type} reference with an id")
-        if raw["id"] not in self.tables[spec.target]:
-            raise ValueError(f"{target.singular.replace('_', ' ').capitalize()} {raw['id']} not found")
-        return raw["id"]
-
-
-_KIND_WORDS = {
-    "str": "a string",
-    "int": "an integer",
-    "bool": "a boolean",
-    "dict": "an object",
-    "list": "a list",
-}
 
 
 def _int_param(query: Query, name: str, default: int) -> int:
