@@ -41,6 +41,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"pagerduty_sim: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
                   file=sys.stderr)
         return 2
+    # Before the URL is printed: a caller may stop the simulator as soon as it has read it.
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
     print(sim.url, flush=True)
     creds = sim.credentials()
     print("pagerduty_sim: a local PagerDuty test account (these keys work only here)")
@@ -50,10 +54,6 @@ def main(argv: list[str] | None = None) -> int:
     for name, key in creds["routing_keys"].items():
         print(f"  routing key of '{name}': {key}")
     sys.stdout.flush()
-
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
     while not stop.wait(0.5):
         pass
     sim.stop()
