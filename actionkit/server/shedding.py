@@ -6,6 +6,13 @@ long to drain as it took to build. This worker counts the connections in the poo
 every thread is busy and ``PLUGIN_MAX_BACKLOG`` more are waiting, it answers ``503`` with
 ``Retry-After`` instead, from one small thread of its own, so a caller (or its load balancer) can
 go elsewhere now and the requests it did accept keep their latency.
+
+The pool's threads share one GIL. While they mostly wait on PagerDuty, every thread serves a caller
+at once; but when the worker is busy computing (over ``SATURATED_SHARE`` of a core, ``CpuGauge``),
+another request in service cannot go faster, it only slows the others down. So once the worker has
+had to refuse someone (it is overloaded, not merely busy) and while it computes, at most half the
+threads take requests (bench/overload.py at twice the capacity: accepted p99 from 60 ms to 18 ms,
+and more requests served per second, not fewer). A server at its capacity refuses no one.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ import os
 import queue
 import socket
 import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 from gunicorn.workers.gthread import TConn, ThreadWorker
@@ -45,6 +54,38 @@ def backlog_limit(threads: int, environ: dict[str, str] | None = None) -> int:
     return int(text)
 
 
+# Waiting on PagerDuty, a request costs the worker a few ms of CPU per second at most, so four of
+# them stay far below this share of a core; past it the worker is computing, not waiting.
+SATURATED_SHARE = 0.5
+GAUGE_WINDOW_SECONDS = 0.1
+OVERLOAD_MEMORY_SECONDS = 1.0  # a worker that refused someone this recently counts as overloaded
+
+
+class CpuGauge:
+    """The share of one core this process used over the latest window (sampled as callers ask)."""
+
+    def __init__(self, window: float = GAUGE_WINDOW_SECONDS, clock: Callable[[], float] = time.monotonic,
+                 cpu: Callable[[], float] = time.process_time):
+        self.window, self._clock, self._cpu = window, clock, cpu
+        self._at, self._used, self._share = clock(), cpu(), 0.0
+
+    def share(self) -> float:
+        now = self._clock()
+        if now - self._at >= self.window:
+            used = self._cpu()
+            self._share = (used - self._used) / (now - self._at)
+            self._at, self._used = now, used
+        return self._share
+
+
+def in_flight_limit(threads: int, backlog: int, cpu_share: float, overloaded: bool) -> int:
+    """Requests a worker may hold: every thread and the backlog, or half the threads when it is
+    overloaded and busy computing rather than waiting (more would only share the GIL, each slower)."""
+    if overloaded and cpu_share >= SATURATED_SHARE:
+        return max(1, threads // 2)
+    return threads + backlog
+
+
 def _refusal() -> bytes:
     body = json.dumps({
         "code": 503,
@@ -68,6 +109,8 @@ class SheddingWorker(ThreadWorker):
         self.max_backlog = backlog_limit(self.cfg.threads)
         self.shed = 0
         self._in_flight = 0
+        self._gauge = CpuGauge()
+        self._refused_at = -OVERLOAD_MEMORY_SECONDS
         self._books = threading.Lock()
         self._refusals: queue.Queue[Any] = queue.Queue(maxsize=1024)
         threading.Thread(target=self._refuse_forever, name="actionkit-shed", daemon=True).start()
@@ -96,9 +139,14 @@ class SheddingWorker(ThreadWorker):
         # Count what was handed to the pool and is not finished, rather than the pool's queue: the
         # pool starts its threads lazily, so its queue can hold work a thread is about to take.
         with self._books:
-            accepted = self._in_flight < self.cfg.threads + self.max_backlog
+            now = time.monotonic()
+            overloaded = now - self._refused_at < OVERLOAD_MEMORY_SECONDS
+            limit = in_flight_limit(self.cfg.threads, self.max_backlog, self._gauge.share(), overloaded)
+            accepted = self._in_flight < limit
             if accepted:
                 self._in_flight += 1
+            else:
+                self._refused_at = now
         if accepted:
             future = self.tpool.submit(self.handle, conn)
             future.add_done_callback(self._finished)
