@@ -30,7 +30,6 @@ from typing import Any
 MASK = "********"
 SECRET_KEYS = frozenset({"secretKey", "password", "key", "token", "privateKey"})
 MIN_SEARCHED_LENGTH = 4
-PREFIX_SHARE = 0.8
 
 __all__ = ["MASK", "Masker", "collect_secrets", "last4"]
 

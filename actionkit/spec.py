@@ -73,12 +73,6 @@ class Property:
     default = property(lambda self: self.raw.get("default"))
     enum = property(lambda self: self.raw.get("enum"))
     example = property(lambda self: self.raw.get("example"))
-    placeholder = property(lambda self: self.raw.get("placeholder"))
-    tooltip = property(lambda self: self.raw.get("tooltip"))
-
-    def has(self, key: str) -> bool:
-        """Whether the spec sets ``key`` (so a ``default`` of ``0`` is told apart from none)."""
-        return key in self.raw
 
 
 def _properties(section: Mapping[str, Any] | None) -> dict[str, Property]:

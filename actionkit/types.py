@@ -180,15 +180,6 @@ def base_schema(base: str) -> dict[str, Any]:
     return {"$ref": f"#/definitions/{base}"}
 
 
-def type_schema(spec_type: str) -> dict[str, Any]:
-    """The bare schema of a type (no title, description or order), arrays nested."""
-    depth, base = parse_type(spec_type)
-    schema = base_schema(base)
-    for _ in range(depth):
-        schema = {"type": "array", "items": schema}
-    return schema
-
-
 BOUND_KEYS = ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum")
 # Spec keys carried into the property schema as extensions JSON Schema ignores, for the runtime
 # and the generated docs: ``aliases`` (old names of the input) and ``resolve`` (names to IDs).

@@ -44,12 +44,6 @@ class Clock:
                 self._frozen = None
                 self._offset = when - datetime.now(timezone.utc)
 
-    def unfreeze(self) -> None:
-        with self._lock:
-            if self._frozen is not None:
-                self._offset = self._frozen - datetime.now(timezone.utc)
-                self._frozen = None
-
     def reset(self) -> None:
         with self._lock:
             self._offset = timedelta(0)

@@ -37,10 +37,6 @@ def in_teams(store: Store, record: dict[str, Any], values: list[str]) -> bool:
     return bool(set(record.get("teams") or ()) & set(values))
 
 
-def _now(store: Store) -> str:
-    return store.now()
-
-
 # -- users ----------------------------------------------------------------------------------------
 
 

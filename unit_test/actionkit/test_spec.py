@@ -105,7 +105,6 @@ def test_properties_and_components_expose_spec_values():
     assert (timeout.name, timeout.order, timeout.type, timeout.default, timeout.required) == (
         "timeout", 3, "integer", 30, False
     )
-    assert timeout.has("default") and not timeout.has("example")
     action = spec.actions["create_widget"]
     assert (action.kind, action.class_name, action.help) == (
         "action", "CreateWidget", "Widgets are created in the default folder."
