@@ -11,23 +11,24 @@ from typing import Any
 
 __all__ = ["LazyPattern"]
 
+_METHODS = ("match", "fullmatch", "search", "sub", "subn", "split", "findall", "finditer")
+
 
 class LazyPattern:
     """Stands for ``re.compile(source, flags)``: ``match``, ``search``, ``sub``... compile it once."""
 
-    __slots__ = ("_source", "_flags", "_compiled")
-
     def __init__(self, source: str, flags: int = 0):
         self._source, self._flags = source, flags
-        self._compiled: re.Pattern[str] | None = None
 
-    def compiled(self) -> re.Pattern[str]:
-        if self._compiled is None:
-            self._compiled = re.compile(self._source, self._flags)
-        return self._compiled
-
-    def __getattr__(self, name: str) -> Any:  # only names this class lacks: the Pattern's methods
-        return getattr(self.compiled(), name)
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for what the instance lacks: on first use, the compiled pattern's methods
+        # become the instance's own, so later calls cost what a precompiled pattern's do.
+        if name.startswith("_"):  # copy and pickle probe dunders, maybe before _source is set
+            raise AttributeError(name)
+        compiled = re.compile(self._source, self._flags)
+        for method in _METHODS:
+            setattr(self, method, getattr(compiled, method))
+        return getattr(compiled, name)
 
     def __repr__(self) -> str:
         return f"LazyPattern({self._source!r})"
