@@ -220,8 +220,9 @@ def _retrigger(
 ) -> None:
     """Back to triggered: reopen and reassign a resolved incident, or unacknowledge an acknowledged one."""
     name = agent_name(store, agent)
-    if incident["status"] == "resolved":
-        incident["status"] = "triggered"
+    reopened = incident["status"] == "resolved"
+    incident["status"] = "triggered"
+    if reopened:
         log(store, incident, "trigger", agent, summary or f"Reopened by {name}.", channel)
         if reopen_to:
             _assign(store, incident, reopen_to, agent, "direct_assignment")
@@ -229,7 +230,6 @@ def _retrigger(
             users = policy_assignees(store, incident["escalation_policy"])
             _assign(store, incident, users, agent, "escalation_policy")
     else:
-        incident["status"] = "triggered"
         log(store, incident, "unacknowledge", agent, summary or f"Unacknowledged by {name}.", channel)
     incident["acknowledgements"] = []
 

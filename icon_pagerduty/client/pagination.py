@@ -7,12 +7,11 @@ path), so the same code serves ``RestClient.iter_all`` and ``rest_call``'s ``all
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
-
-from actionkit.patterns import LazyPattern
 
 from .errors import TooManyResults, UnexpectedResponse
 
@@ -29,14 +28,14 @@ Fetch = Callable[[dict[str, Any]], Any]
 # whose `since`/`until` filter records by when they happened, so a window can be cut in two
 # without changing the result. (`/oncalls` and `/schedules` also take since/until, but there they
 # bound what is rendered: splitting would change the answer.)
-CURSOR_PATHS = LazyPattern(
+CURSOR_PATHS = re.compile(
     r"^(?:/(?:v3/)?(?:escalation_policies|schedules|services|teams|users|ip_allow_lists)/[^/]+)?/audit/records$"
     r"|^/(?:automation_actions/(?:actions|runners)|incident_workflows/(?:actions|triggers))$"
     r"|^/users/[^/]+/oauth_delegations$|^/enrichment/schemas/[^/]+/records$"
     r"|^/workflows/integrations(?:/connections|/[^/]+/connections)?$"
     r"|^/recommendations/event_orchestrations/rules$"
 )
-WINDOWED_PATHS = LazyPattern(
+WINDOWED_PATHS = re.compile(
     r"^/(?:incidents|log_entries|notifications|change_events|incidents/[^/]+/log_entries"
     r"|services/[^/]+/change_events)$"
 )

@@ -19,16 +19,15 @@ Adding a kind is one line in ``KINDS``.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
-
-from actionkit.patterns import LazyPattern
 
 from .errors import InvalidInput
 
 if TYPE_CHECKING:
     from .rest import RestClient
 
-ID = LazyPattern(r"^(?:P[A-Z0-9]{6}|[A-Z0-9]{14})$")
+ID = re.compile(r"^(?:P[A-Z0-9]{6}|[A-Z0-9]{14})$")
 CANDIDATES_SHOWN = 10
 
 
